@@ -1,0 +1,25 @@
+//! dimtensor-core: physical dimensions and units, with no Python in it.
+//!
+//! - [`Dimension`]: seven exact rational exponents (L, M, T, I, Θ, N, J).
+//! - [`Unit`]: dimension, scale and offset (value_in_SI = value × scale + offset),
+//!   with a structured symbol written by [`Format`].
+//! - [`registry`]: every named unit; [`parse`]: unit text, including the
+//!   CF/UDUNITS strings of netCDF/zarr `units` attributes.
+//! - [`constants`]: CODATA 2022.
+
+pub mod constants;
+pub mod dimension;
+pub mod error;
+pub mod format;
+pub mod parse;
+pub mod rational;
+pub mod registry;
+pub mod unit;
+
+pub use dimension::Dimension;
+pub use error::{Error, Result};
+pub use format::Format;
+pub use parse::{parse, parse_uncached};
+pub use rational::Rational;
+pub use registry::{lookup, registry};
+pub use unit::Unit;

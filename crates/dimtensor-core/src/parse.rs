@@ -1,0 +1,410 @@
+//! Parsing unit text.
+//!
+//! Grammar (multiplication and division share one precedence level and
+//! associate to the left, as in UDUNITS: `J/kg/K` is `J/(kg·K)`):
+//!
+//! ```text
+//! product  := power ( ('*' | '·' | '⋅' | '×' | '.' | '/' | juxtaposition) power )*
+//! power    := factor ( ('^' | '**') exponent | superscripts | [+-]?digits )?
+//!             -- bare digits only right after a name or ')': UDUNITS `m2 s-1`
+//! factor   := number | name | '(' product ')'
+//! exponent := [+-]? number | '(' [+-]? integer ('/' integer)? ')'
+//! ```
+//!
+//! Every input is consumed in one left-to-right pass; parentheses nest at most
+//! [`MAX_DEPTH`] deep, so no input can exhaust the stack or run long.
+
+use std::sync::Mutex;
+
+use rustc_hash::FxHashMap;
+
+use crate::error::{Error, Result};
+use crate::rational::{superscript_value, Rational, SUPERSCRIPT_MINUS, SUPERSCRIPT_SLASH};
+use crate::registry::registry;
+use crate::unit::Unit;
+
+/// Deepest parenthesis nesting accepted.
+pub const MAX_DEPTH: usize = 32;
+/// Largest denominator accepted for a decimal exponent (`m^0.5`).
+const MAX_EXP_DEN: i64 = 1000;
+
+struct Parser<'a> {
+    text: &'a str,
+    chars: Vec<char>,
+    pos: usize,
+}
+
+fn is_name_char(c: char) -> bool {
+    (c.is_alphabetic() && c != SUPERSCRIPT_SLASH)
+        || matches!(c, '_' | '°' | '%' | '′' | '″' | '℃' | '℉')
+}
+
+fn is_superscript(c: char) -> bool {
+    superscript_value(c).is_some() || c == SUPERSCRIPT_MINUS || c == '⁺'
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, k: usize) -> Option<char> {
+        self.chars.get(self.pos + k).copied()
+    }
+
+    fn err(&self, at: usize, message: impl Into<String>) -> Error {
+        Error::Parse {
+            message: message.into(),
+            text: self.text.to_string(),
+            position: at,
+        }
+    }
+
+    fn describe(&self, at: usize) -> String {
+        match self.chars.get(at) {
+            Some(c) => format!("{c:?}"),
+            None => "end of text".to_string(),
+        }
+    }
+
+    fn skip_spaces(&mut self) -> bool {
+        let start = self.pos;
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.pos += 1;
+        }
+        self.pos > start
+    }
+
+    /// Attach the position of the operator to algebra errors (overflowing
+    /// exponents, zero scales); offset errors keep their own class.
+    fn at<T>(&self, at: usize, r: Result<T>) -> Result<T> {
+        r.map_err(|e| match e {
+            Error::Offset(_) => e,
+            Error::Dimension(m) | Error::Conversion(m) | Error::Invalid(m) => self.err(at, m),
+            Error::Parse { .. } => e,
+        })
+    }
+
+    fn starts_factor(&self) -> bool {
+        match self.peek() {
+            Some(c) => {
+                is_name_char(c)
+                    || c.is_ascii_digit()
+                    || c == '('
+                    || (c == '.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit()))
+            }
+            None => false,
+        }
+    }
+
+    fn product(&mut self, depth: usize) -> Result<Unit> {
+        let mut acc = self.power(depth)?;
+        loop {
+            let spaced = self.skip_spaces();
+            let op_at = self.pos;
+            let divide = match self.peek() {
+                None | Some(')') => return Ok(acc),
+                Some('/') => {
+                    self.pos += 1;
+                    true
+                }
+                Some('*' | '·' | '⋅' | '×' | '.') => {
+                    self.pos += 1;
+                    false
+                }
+                Some(_) if self.starts_factor() => false,
+                Some(_) => {
+                    let what = if spaced {
+                        "a unit, a number or '('"
+                    } else {
+                        "an operator"
+                    };
+                    return Err(self.err(
+                        op_at,
+                        format!("expected {what}, found {}", self.describe(op_at)),
+                    ));
+                }
+            };
+            self.skip_spaces();
+            let rhs = self.power(depth)?;
+            acc = self.at(op_at, if divide { acc.div(&rhs) } else { acc.mul(&rhs) })?;
+        }
+    }
+
+    fn power(&mut self, depth: usize) -> Result<Unit> {
+        let start = self.pos;
+        let (base, implicit_ok) = self.factor(depth)?;
+        let before = self.pos;
+        self.skip_spaces();
+        let exp_at = self.pos;
+        let exp = match (self.peek(), self.peek_at(1)) {
+            (Some('^'), _) => {
+                self.pos += 1;
+                Some(self.exponent()?)
+            }
+            (Some('*'), Some('*')) => {
+                self.pos += 2;
+                Some(self.exponent()?)
+            }
+            (Some(c), _) if is_superscript(c) && before == exp_at => Some(self.superscript()?),
+            (Some(c), next)
+                if implicit_ok
+                    && before == exp_at
+                    && (c.is_ascii_digit()
+                        || ((c == '-' || c == '+')
+                            && next.is_some_and(|d| d.is_ascii_digit()))) =>
+            {
+                Some(self.integer()?)
+            }
+            _ => {
+                self.pos = before;
+                None
+            }
+        };
+        match exp {
+            Some(p) => self.at(start.max(exp_at), base.powr(p)),
+            None => Ok(base),
+        }
+    }
+
+    /// Returns the factor and whether a bare integer may follow as exponent.
+    fn factor(&mut self, depth: usize) -> Result<(Unit, bool)> {
+        let at = self.pos;
+        match self.peek() {
+            Some('(') => {
+                if depth >= MAX_DEPTH {
+                    return Err(self.err(
+                        at,
+                        format!("parentheses nested deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
+                self.pos += 1;
+                self.skip_spaces();
+                let inner = self.product(depth + 1)?;
+                if self.peek() != Some(')') {
+                    return Err(self.err(
+                        self.pos,
+                        format!(
+                            "expected ')' to close the '(' at position {at}, found {}",
+                            self.describe(self.pos)
+                        ),
+                    ));
+                }
+                self.pos += 1;
+                Ok((inner, true))
+            }
+            Some(c) if c.is_ascii_digit() || c == '.' => {
+                let x = self.number()?;
+                Ok((self.at(at, Unit::number(x))?, false))
+            }
+            Some(c) if is_name_char(c) => Ok((self.name()?, true)),
+            _ => Err(self.err(
+                at,
+                format!(
+                    "expected a unit, a number or '(', found {}",
+                    self.describe(at)
+                ),
+            )),
+        }
+    }
+
+    fn name(&mut self) -> Result<Unit> {
+        let at = self.pos;
+        while self.peek().is_some_and(is_name_char) {
+            self.pos += 1;
+        }
+        let word: String = self.chars[at..self.pos].iter().collect();
+        if let Some(u) = registry().get(&word) {
+            return Ok(u.clone());
+        }
+        if word == "since" {
+            return Err(self.err(at, "time reference units ('days since 1970-01-01') are points in time, not units; they are not supported"));
+        }
+        Err(self.err(at, format!("unknown unit {word:?}")))
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// `12`, `1.5`, `.5`, `1e-3`, `2.5E+10`.
+    fn number(&mut self) -> Result<f64> {
+        let at = self.pos;
+        let mut n = self.digits();
+        if self.peek() == Some('.') {
+            self.pos += 1;
+            n += self.digits();
+        }
+        if n == 0 {
+            return Err(self.err(at, "expected a number"));
+        }
+        if matches!(self.peek(), Some('e' | 'E')) {
+            let sign = usize::from(matches!(self.peek_at(1), Some('+' | '-')));
+            if self.peek_at(1 + sign).is_some_and(|c| c.is_ascii_digit()) {
+                self.pos += 1 + sign;
+                self.digits();
+            }
+        }
+        let text: String = self.chars[at..self.pos].iter().collect();
+        text.parse::<f64>()
+            .map_err(|_| self.err(at, format!("invalid number {text:?}")))
+    }
+
+    fn sign(&mut self) -> i64 {
+        match self.peek() {
+            Some('-') => {
+                self.pos += 1;
+                -1
+            }
+            Some('+') => {
+                self.pos += 1;
+                1
+            }
+            _ => 1,
+        }
+    }
+
+    fn int_value(&mut self) -> Result<i64> {
+        let at = self.pos;
+        if self.digits() == 0 {
+            return Err(self.err(
+                at,
+                format!("expected an integer, found {}", self.describe(at)),
+            ));
+        }
+        let text: String = self.chars[at..self.pos].iter().collect();
+        text.parse::<i64>()
+            .map_err(|_| self.err(at, format!("exponent {text} is too large")))
+    }
+
+    /// A signed integer exponent (UDUNITS `s-1`).
+    fn integer(&mut self) -> Result<Rational> {
+        let at = self.pos;
+        let s = self.sign();
+        let v = self.int_value()?;
+        self.at(at, Rational::new(s * v, 1))
+    }
+
+    fn exponent(&mut self) -> Result<Rational> {
+        self.skip_spaces();
+        let at = self.pos;
+        if self.peek() == Some('(') {
+            self.pos += 1;
+            self.skip_spaces();
+            let s = self.sign();
+            let num = self.int_value()?;
+            self.skip_spaces();
+            let den = if self.peek() == Some('/') {
+                self.pos += 1;
+                self.skip_spaces();
+                self.int_value()?
+            } else {
+                1
+            };
+            self.skip_spaces();
+            if self.peek() != Some(')') {
+                return Err(self.err(
+                    self.pos,
+                    format!(
+                        "expected ')' to close the exponent, found {}",
+                        self.describe(self.pos)
+                    ),
+                ));
+            }
+            self.pos += 1;
+            return self.at(at, Rational::new(s * num, den));
+        }
+        let s = self.sign() as f64;
+        let x = self.number()?;
+        self.at(at, Rational::from_f64(s * x, MAX_EXP_DEN))
+    }
+
+    /// `²`, `⁻²`, `¹ᐟ²`.
+    fn superscript(&mut self) -> Result<Rational> {
+        let at = self.pos;
+        let read = |p: &mut Self| -> Result<i64> {
+            let s = if p.peek() == Some(SUPERSCRIPT_MINUS) {
+                p.pos += 1;
+                -1
+            } else {
+                if p.peek() == Some('⁺') {
+                    p.pos += 1;
+                }
+                1
+            };
+            let start = p.pos;
+            let mut v: i64 = 0;
+            while let Some(d) = p.peek().and_then(superscript_value) {
+                v = v.saturating_mul(10).saturating_add(d as i64);
+                p.pos += 1;
+            }
+            if p.pos == start {
+                return Err(p.err(
+                    start,
+                    format!("expected a superscript digit, found {}", p.describe(start)),
+                ));
+            }
+            Ok(s * v)
+        };
+        let num = read(self)?;
+        let den = if self.peek() == Some(SUPERSCRIPT_SLASH) {
+            self.pos += 1;
+            read(self)?
+        } else {
+            1
+        };
+        self.at(at, Rational::new(num, den))
+    }
+}
+
+/// Parses unit text without the cache.
+pub fn parse_uncached(text: &str) -> Result<Unit> {
+    let mut p = Parser {
+        text,
+        chars: text.chars().collect(),
+        pos: 0,
+    };
+    p.skip_spaces();
+    if p.peek().is_none() {
+        return Ok(Unit::one());
+    }
+    let u = p.product(0)?;
+    if p.pos < p.chars.len() {
+        // Only an unmatched ')' stops `product` before the end.
+        return Err(p.err(p.pos, "unmatched ')'"));
+    }
+    Ok(u)
+}
+
+/// Longest text kept in the cache, and how many entries it holds before it
+/// is cleared (so arbitrary input cannot grow memory without bound).
+const CACHE_MAX_TEXT: usize = 128;
+const CACHE_MAX_ENTRIES: usize = 4096;
+
+/// Parses unit text, remembering recent results.
+pub fn parse(text: &str) -> Result<Unit> {
+    static CACHE: Mutex<Option<FxHashMap<String, Unit>>> = Mutex::new(None);
+    if text.len() > CACHE_MAX_TEXT {
+        return parse_uncached(text);
+    }
+    if let Some(u) = CACHE
+        .lock()
+        .ok()
+        .and_then(|c| c.as_ref()?.get(text).cloned())
+    {
+        return Ok(u);
+    }
+    let u = parse_uncached(text)?;
+    if let Ok(mut guard) = CACHE.lock() {
+        let cache = guard.get_or_insert_with(FxHashMap::default);
+        if cache.len() >= CACHE_MAX_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(text.to_string(), u.clone());
+    }
+    Ok(u)
+}

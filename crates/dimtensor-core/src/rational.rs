@@ -1,0 +1,258 @@
+//! Small exact fractions for dimension exponents.
+//!
+//! Exponents are kept as reduced `i16` fractions: seven of them make a
+//! `Dimension` of 28 bytes, cheap to copy, compare and hash. Every operation
+//! is checked; a result that does not fit is an error, never a wrap.
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+
+/// A reduced fraction `num / den` with `den > 0`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct Rational {
+    num: i16,
+    den: i16,
+}
+
+fn gcd(mut a: i64, mut b: i64) -> i64 {
+    a = a.abs();
+    b = b.abs();
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+fn overflow(what: &str) -> Error {
+    Error::Dimension(format!(
+        "dimension exponent overflow in {what}: exponents are limited to fractions of 16-bit integers"
+    ))
+}
+
+impl Rational {
+    pub const ZERO: Rational = Rational { num: 0, den: 1 };
+    pub const ONE: Rational = Rational { num: 1, den: 1 };
+
+    /// The integer `n`.
+    pub const fn int(n: i16) -> Rational {
+        Rational { num: n, den: 1 }
+    }
+
+    /// `num / den`, reduced. Errors on a zero denominator or overflow.
+    pub fn new(num: i64, den: i64) -> Result<Rational> {
+        if den == 0 {
+            return Err(Error::Dimension("zero denominator in exponent".into()));
+        }
+        let g = gcd(num, den).max(1);
+        let (mut n, mut d) = (num / g, den / g);
+        if d < 0 {
+            n = -n;
+            d = -d;
+        }
+        // i16::MIN is excluded so that negation can never overflow.
+        match (i16::try_from(n), i16::try_from(d)) {
+            (Ok(num), Ok(den)) if num != i16::MIN => Ok(Rational { num, den }),
+            _ => Err(overflow(&format!("{num}/{den}"))),
+        }
+    }
+
+    /// The fraction nearest to `x` whose denominator is at most `max_den`
+    /// (continued-fraction convergents, as `Fraction.limit_denominator`).
+    pub fn from_f64(x: f64, max_den: i64) -> Result<Rational> {
+        if !x.is_finite() {
+            return Err(Error::Dimension(format!("exponent {x} is not finite")));
+        }
+        if x.abs() > i16::MAX as f64 {
+            return Err(overflow(&format!("{x}")));
+        }
+        // Convergents p/q of the continued fraction of x.
+        let (mut p0, mut q0, mut p1, mut q1) = (0i64, 1i64, 1i64, 0i64);
+        let mut rest = x;
+        loop {
+            let a = rest.floor();
+            let ai = a as i64;
+            let q2 = q0 + ai * q1;
+            if q2 > max_den {
+                // Best semiconvergent below the bound, compared with the last convergent.
+                let k = (max_den - q0) / q1;
+                let (pb, qb) = (p0 + k * p1, q0 + k * q1);
+                let d1 = (x - p1 as f64 / q1 as f64).abs();
+                let d2 = (x - pb as f64 / qb as f64).abs();
+                return if d2 < d1 {
+                    Rational::new(pb, qb)
+                } else {
+                    Rational::new(p1, q1)
+                };
+            }
+            let p2 = p0 + ai * p1;
+            (p0, q0, p1, q1) = (p1, q1, p2, q2);
+            let frac = rest - a;
+            if frac.abs() < 1e-12 || (x - p1 as f64 / q1 as f64).abs() < 1e-15 {
+                return Rational::new(p1, q1);
+            }
+            rest = 1.0 / frac;
+        }
+    }
+
+    pub const fn numer(self) -> i16 {
+        self.num
+    }
+    pub const fn denom(self) -> i16 {
+        self.den
+    }
+    pub const fn is_zero(self) -> bool {
+        self.num == 0
+    }
+    pub const fn is_integer(self) -> bool {
+        self.den == 1
+    }
+    pub fn to_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+
+    pub fn add(self, o: Rational) -> Result<Rational> {
+        if self.den == 1 && o.den == 1 {
+            return self
+                .num
+                .checked_add(o.num)
+                .filter(|&n| n != i16::MIN)
+                .map(Rational::int)
+                .ok_or_else(|| overflow("addition"));
+        }
+        let (a, b, c, d) = (self.num as i64, self.den as i64, o.num as i64, o.den as i64);
+        Rational::new(a * d + c * b, b * d)
+    }
+
+    pub fn neg(self) -> Rational {
+        // Sound: no constructor produces i16::MIN.
+        Rational {
+            num: -self.num,
+            den: self.den,
+        }
+    }
+
+    pub fn sub(self, o: Rational) -> Result<Rational> {
+        self.add(o.neg())
+    }
+
+    pub fn mul(self, o: Rational) -> Result<Rational> {
+        if self.den == 1 && o.den == 1 {
+            return self
+                .num
+                .checked_mul(o.num)
+                .filter(|&n| n != i16::MIN)
+                .map(Rational::int)
+                .ok_or_else(|| overflow("power"));
+        }
+        Rational::new(
+            self.num as i64 * o.num as i64,
+            self.den as i64 * o.den as i64,
+        )
+    }
+}
+
+impl fmt::Display for Rational {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.den == 1 {
+            write!(f, "{}", self.num)
+        } else {
+            write!(f, "{}/{}", self.num, self.den)
+        }
+    }
+}
+
+const SUPERSCRIPT_DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+/// Superscript minus and the superscript-style solidus used for fractions.
+pub const SUPERSCRIPT_MINUS: char = '⁻';
+pub const SUPERSCRIPT_SLASH: char = 'ᐟ';
+
+/// The superscript digit for `d`, if `c` is one.
+pub fn superscript_value(c: char) -> Option<u32> {
+    SUPERSCRIPT_DIGITS
+        .iter()
+        .position(|&s| s == c)
+        .map(|p| p as u32)
+}
+
+fn push_superscript_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push(SUPERSCRIPT_MINUS);
+    }
+    for ch in n.unsigned_abs().to_string().chars() {
+        out.push(SUPERSCRIPT_DIGITS[ch.to_digit(10).unwrap_or(0) as usize]);
+    }
+}
+
+impl Rational {
+    /// `²`, `⁻²`, `¹ᐟ²`; empty for exponent 1.
+    pub fn superscript(self) -> String {
+        let mut s = String::new();
+        if self == Rational::ONE {
+            return s;
+        }
+        push_superscript_int(&mut s, self.num as i64);
+        if self.den != 1 {
+            s.push(SUPERSCRIPT_SLASH);
+            push_superscript_int(&mut s, self.den as i64);
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reduces_and_normalises_sign() {
+        assert_eq!(Rational::new(2, -4).unwrap(), Rational::new(-1, 2).unwrap());
+        assert_eq!(Rational::new(0, 5).unwrap(), Rational::ZERO);
+        assert!(Rational::new(1, 0).is_err());
+    }
+
+    #[test]
+    fn arithmetic_is_exact() {
+        let h = Rational::new(1, 2).unwrap();
+        let t = Rational::new(1, 3).unwrap();
+        assert_eq!(h.add(t).unwrap(), Rational::new(5, 6).unwrap());
+        assert_eq!(h.mul(t).unwrap(), Rational::new(1, 6).unwrap());
+        assert_eq!(h.sub(h).unwrap(), Rational::ZERO);
+    }
+
+    #[test]
+    fn overflow_is_an_error() {
+        assert!(Rational::int(i16::MAX).add(Rational::ONE).is_err());
+        assert!(Rational::int(300).mul(Rational::int(300)).is_err());
+        assert!(Rational::new(1 << 20, 1).is_err());
+        assert!(Rational::new(1, 30000)
+            .unwrap()
+            .add(Rational::new(1, 29999).unwrap())
+            .is_err());
+    }
+
+    #[test]
+    fn from_float_limits_denominator() {
+        assert_eq!(
+            Rational::from_f64(0.5, 1000).unwrap(),
+            Rational::new(1, 2).unwrap()
+        );
+        assert_eq!(
+            Rational::from_f64(1.0 / 3.0, 1000).unwrap(),
+            Rational::new(1, 3).unwrap()
+        );
+        assert_eq!(Rational::from_f64(-2.0, 1000).unwrap(), Rational::int(-2));
+        let pi = Rational::from_f64(std::f64::consts::PI, 1000).unwrap();
+        assert_eq!(pi, Rational::new(355, 113).unwrap());
+        assert!(Rational::from_f64(f64::NAN, 1000).is_err());
+        assert!(Rational::from_f64(1e9, 1000).is_err());
+    }
+
+    #[test]
+    fn superscripts() {
+        assert_eq!(Rational::int(-2).superscript(), "⁻²");
+        assert_eq!(Rational::ONE.superscript(), "");
+        assert_eq!(Rational::new(1, 2).unwrap().superscript(), "¹ᐟ²");
+        assert_eq!(superscript_value('³'), Some(3));
+    }
+}

@@ -1,0 +1,331 @@
+//! Units: a dimension, a scale and an offset (value_in_SI = value × scale +
+//! offset), plus a structured symbol so that every output format can be
+//! written from the same value.
+//!
+//! Equality and hashing use (dimension, scale, offset) only: `kg·m/s²` equals
+//! `N`. Scales and offsets compare with a relative tolerance of 1e-12, since
+//! the same unit reached by two routes (`km/h·h` vs `km`) can differ in the
+//! last bits; the hash therefore covers the dimension and whether an offset is
+//! present, which is constant across approximately equal units.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use crate::dimension::Dimension;
+use crate::error::{Error, Result};
+use crate::rational::Rational;
+
+/// How one named unit is written in each output format.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Name {
+    pub unicode: Box<str>,
+    pub ascii: Box<str>,
+    pub latex: Box<str>,
+    pub cf: Box<str>,
+}
+
+impl Name {
+    /// A name written the same way in every format (user-defined units).
+    pub fn plain(symbol: &str) -> Name {
+        Name {
+            unicode: symbol.into(),
+            ascii: symbol.into(),
+            latex: symbol.into(),
+            cf: symbol.into(),
+        }
+    }
+}
+
+/// One factor of a symbol: a named unit raised to an exponent.
+#[derive(Clone, Debug)]
+pub struct Term {
+    pub name: Arc<Name>,
+    pub exp: Rational,
+}
+
+#[derive(Clone, Debug)]
+pub struct Unit {
+    dim: Dimension,
+    scale: f64,
+    offset: f64,
+    /// The numeric factor written in the symbol (`1000·m`); already in `scale`.
+    factor: f64,
+    terms: Arc<[Term]>,
+}
+
+/// Relative tolerance for comparing scales and offsets.
+const REL_TOL: f64 = 1e-12;
+
+pub fn close(a: f64, b: f64) -> bool {
+    a == b || (a - b).abs() <= REL_TOL * a.abs().max(b.abs())
+}
+
+fn check_scale(scale: f64, what: impl FnOnce() -> String) -> Result<f64> {
+    if scale.is_finite() && scale > 0.0 {
+        Ok(scale)
+    } else {
+        Err(Error::Invalid(format!(
+            "{}: a unit's scale must be finite and positive, got {scale}",
+            what()
+        )))
+    }
+}
+
+impl Unit {
+    /// A registered or user-defined unit with a single name.
+    pub fn named(name: Arc<Name>, dim: Dimension, scale: f64, offset: f64) -> Result<Unit> {
+        check_scale(scale, || format!("unit {:?}", name.unicode))?;
+        if !offset.is_finite() {
+            return Err(Error::Invalid(format!(
+                "unit {:?}: offset must be finite, got {offset}",
+                name.unicode
+            )));
+        }
+        Ok(Unit {
+            dim,
+            scale,
+            offset,
+            factor: 1.0,
+            terms: Arc::from(vec![Term {
+                name,
+                exp: Rational::ONE,
+            }]),
+        })
+    }
+
+    /// The dimensionless unit 1.
+    pub fn one() -> Unit {
+        Unit {
+            dim: Dimension::NONE,
+            scale: 1.0,
+            offset: 0.0,
+            factor: 1.0,
+            terms: Arc::from(Vec::new()),
+        }
+    }
+
+    /// A pure number used as a unit factor (`1e-3` in `"1e-3 m"`).
+    pub fn number(x: f64) -> Result<Unit> {
+        check_scale(x, || "numeric factor".to_string())?;
+        Ok(Unit {
+            scale: x,
+            factor: x,
+            ..Unit::one()
+        })
+    }
+
+    /// Rebuild from parts (used by the formatter's base-unit form).
+    pub(crate) fn from_parts(dim: Dimension, scale: f64, factor: f64, terms: Vec<Term>) -> Unit {
+        Unit {
+            dim,
+            scale,
+            offset: 0.0,
+            factor,
+            terms: Arc::from(terms),
+        }
+    }
+
+    pub fn dimension(&self) -> Dimension {
+        self.dim
+    }
+    pub fn scale(&self) -> f64 {
+        self.scale
+    }
+    pub fn offset(&self) -> f64 {
+        self.offset
+    }
+    pub fn factor(&self) -> f64 {
+        self.factor
+    }
+    pub fn terms(&self) -> &[Term] {
+        &self.terms
+    }
+    pub fn has_offset(&self) -> bool {
+        self.offset != 0.0
+    }
+
+    /// The bare number 1: the identity for multiplication.
+    fn is_one(&self) -> bool {
+        self.terms.is_empty() && self.factor == 1.0 && self.dim.is_dimensionless()
+    }
+
+    fn offset_error(&self, op: &str) -> Error {
+        let sym = self.symbol();
+        let ascii = self.terms.first().map_or("", |t| &*t.name.ascii);
+        Error::Offset(format!(
+            "cannot {op} the offset unit '{sym}': a value in '{sym}' is a point on a shifted scale, \
+             not a quantity that scales; convert to an absolute unit (K) first, \
+             or use the interval unit 'delta_{ascii}'"
+        ))
+    }
+
+    /// Rejects products involving an offset unit (anything times 1 is fine).
+    fn check_no_offset(&self, other: &Unit, op: &str) -> Result<()> {
+        for (u, v) in [(self, other), (other, self)] {
+            if u.has_offset() && !v.is_one() {
+                return Err(u.offset_error(op));
+            }
+        }
+        Ok(())
+    }
+
+    fn combine(&self, other: &Unit, invert_other: bool) -> Result<Unit> {
+        let dim = if invert_other {
+            self.dim.div(&other.dim)?
+        } else {
+            self.dim.mul(&other.dim)?
+        };
+        let (scale, factor) = if invert_other {
+            (self.scale / other.scale, self.factor / other.factor)
+        } else {
+            (self.scale * other.scale, self.factor * other.factor)
+        };
+        check_scale(scale, || {
+            format!("{} with {}", self.symbol(), other.symbol())
+        })?;
+        let mut terms: Vec<Term> = Vec::with_capacity(self.terms.len() + other.terms.len());
+        terms.extend(self.terms.iter().cloned());
+        for t in other.terms.iter() {
+            let exp = if invert_other { t.exp.neg() } else { t.exp };
+            match terms.iter_mut().find(|x| x.name == t.name) {
+                Some(x) => x.exp = x.exp.add(exp)?,
+                None => terms.push(Term {
+                    name: t.name.clone(),
+                    exp,
+                }),
+            }
+        }
+        terms.retain(|t| !t.exp.is_zero());
+        // An offset unit times 1 keeps its offset (and its own symbol).
+        let offset = self.offset + if invert_other { 0.0 } else { other.offset };
+        Ok(Unit {
+            dim,
+            scale,
+            offset,
+            factor,
+            terms: Arc::from(terms),
+        })
+    }
+
+    pub fn mul(&self, other: &Unit) -> Result<Unit> {
+        self.check_no_offset(other, "multiply")?;
+        self.combine(other, false)
+    }
+
+    pub fn div(&self, other: &Unit) -> Result<Unit> {
+        self.check_no_offset(other, "divide")?;
+        if other.has_offset() {
+            return Err(other.offset_error("divide by"));
+        }
+        self.combine(other, true)
+    }
+
+    /// This unit times a plain number: `m * 1000` is the unit `1000·m`.
+    pub fn scaled(&self, x: f64) -> Result<Unit> {
+        if x == 1.0 {
+            return Ok(self.clone());
+        }
+        self.mul(&Unit::number(x)?)
+    }
+
+    pub fn powr(&self, p: Rational) -> Result<Unit> {
+        if p == Rational::ONE {
+            return Ok(self.clone());
+        }
+        if self.has_offset() {
+            return Err(self.offset_error("raise to a power"));
+        }
+        let dim = self.dim.pow(p)?;
+        let pw = |x: f64| {
+            if p.is_integer() {
+                x.powi(p.numer() as i32)
+            } else {
+                x.powf(p.to_f64())
+            }
+        };
+        let scale = check_scale(pw(self.scale), || {
+            format!("{} to the power {p}", self.symbol())
+        })?;
+        let mut terms = Vec::with_capacity(self.terms.len());
+        for t in self.terms.iter() {
+            let exp = t.exp.mul(p)?;
+            if !exp.is_zero() {
+                terms.push(Term {
+                    name: t.name.clone(),
+                    exp,
+                });
+            }
+        }
+        Ok(Unit {
+            dim,
+            scale,
+            offset: 0.0,
+            factor: pw(self.factor),
+            terms: Arc::from(terms),
+        })
+    }
+
+    pub fn is_compatible(&self, other: &Unit) -> bool {
+        self.dim == other.dim
+    }
+
+    fn incompatible(&self, other: &Unit) -> Error {
+        Error::Conversion(format!(
+            "cannot convert from '{}' [{}] to '{}' [{}]: the dimensions differ",
+            self.symbol(),
+            self.dim,
+            other.symbol(),
+            other.dim
+        ))
+    }
+
+    /// `(a, b)` such that a value `x` in this unit is `a·x + b` in `target`.
+    pub fn affine_to(&self, target: &Unit) -> Result<(f64, f64)> {
+        if !self.is_compatible(target) {
+            return Err(self.incompatible(target));
+        }
+        Ok((
+            self.scale / target.scale,
+            (self.offset - target.offset) / target.scale,
+        ))
+    }
+
+    /// The multiplicative factor from this unit to `target`. Offset units
+    /// have no such factor (unless both share the offset): use `affine_to`.
+    pub fn conversion_factor(&self, target: &Unit) -> Result<f64> {
+        let (a, b) = self.affine_to(target)?;
+        if b != 0.0 && !close(self.offset, target.offset) {
+            return Err(Error::Offset(format!(
+                "no single factor converts '{}' to '{}': the offset unit needs an added term \
+                 (x·{a} + {b}); convert values with .to(), or use the interval units delta_degC / delta_degF",
+                self.symbol(),
+                target.symbol()
+            )));
+        }
+        Ok(a)
+    }
+
+    /// This unit's value written with `other`'s symbol (`other == self`).
+    pub fn with_symbol_of(&self, other: &Unit) -> Unit {
+        Unit {
+            factor: other.factor,
+            terms: other.terms.clone(),
+            ..self.clone()
+        }
+    }
+}
+
+impl PartialEq for Unit {
+    fn eq(&self, o: &Unit) -> bool {
+        self.dim == o.dim && close(self.scale, o.scale) && close(self.offset, o.offset)
+    }
+}
+
+impl Eq for Unit {}
+
+impl Hash for Unit {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.dim.hash(state);
+        self.has_offset().hash(state);
+    }
+}
