@@ -1,1 +1,25 @@
-pub fn x() {}
+//! `dimtensor._core`: the Python face of dimtensor-core. Thin by design:
+//! each file converts one concept's arguments and results; rules live in the core.
+
+use pyo3::prelude::*;
+
+mod constants;
+mod dimension;
+mod errors;
+mod unit;
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<dimension::PyDimension>()?;
+    m.add_class::<unit::PyUnit>()?;
+    m.add("DIMENSIONLESS", dimension::PyDimension(dimtensor_core::Dimension::NONE))?;
+    m.add_function(wrap_pyfunction!(unit::parse_unit, m)?)?;
+    m.add_function(wrap_pyfunction!(unit::_parse_unit_uncached, m)?)?;
+    m.add_function(wrap_pyfunction!(unit::lookup_unit, m)?)?;
+    m.add_function(wrap_pyfunction!(unit::unit_names, m)?)?;
+    m.add_function(wrap_pyfunction!(unit::_unit_from_state, m)?)?;
+    m.add_function(wrap_pyfunction!(constants::codata_table, m)?)?;
+    errors::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! `dimtensor.Unit`: an immutable unit value. The algebra lives in the core;
+//! this file converts arguments and results.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use dimtensor_core::unit::Name;
+use dimtensor_core::{registry, Dimension, Format, Rational, Unit};
+use pyo3::basic::CompareOp;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyTuple};
+
+use crate::dimension::{extract_rational, PyDimension};
+use crate::errors::OrRaise;
+
+#[pyclass(name = "Unit", module = "dimtensor._core", frozen)]
+#[derive(Clone)]
+pub struct PyUnit(pub Unit);
+
+/// A plain real number (int or float, not bool), as a unit factor.
+fn as_number(obj: &Bound<'_, PyAny>) -> Option<f64> {
+    if obj.is_instance_of::<PyFloat>() || (obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>()) {
+        obj.extract::<f64>().ok()
+    } else {
+        None
+    }
+}
+
+/// A `Unit` or unit text.
+pub fn unit_arg(obj: &Bound<'_, PyAny>) -> PyResult<Unit> {
+    if let Ok(u) = obj.cast::<PyUnit>() {
+        return Ok(u.get().0.clone());
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return dimtensor_core::parse(s.to_str()?).or_raise(obj.py());
+    }
+    Err(PyTypeError::new_err(format!(
+        "expected a Unit or unit text, not {}",
+        obj.get_type().name()?
+    )))
+}
+
+fn new_unit(py: Python<'_>, u: Unit) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, PyUnit(u))?.into_any())
+}
+
+/// A unit written as `symbol`, with the given value. When the symbol parses
+/// to the same value its structure is kept, so every text format works.
+fn unit_with_symbol(symbol: &str, dim: Dimension, scale: f64, offset: f64) -> dimtensor_core::Result<Unit> {
+    if let Ok(parsed) = dimtensor_core::parse(symbol) {
+        let wanted = Unit::named(Arc::new(Name::plain(symbol)), dim, scale, offset)?;
+        if parsed == wanted {
+            return Ok(parsed);
+        }
+        return Ok(wanted);
+    }
+    Unit::named(Arc::new(Name::plain(symbol)), dim, scale, offset)
+}
+
+#[pymethods]
+impl PyUnit {
+    /// `Unit(symbol, dimension=None, scale=1.0, offset=0.0)`. Without a
+    /// dimension, `symbol` is parsed (`Unit("km/h")`).
+    #[new]
+    #[pyo3(signature = (symbol, dimension=None, scale=1.0, offset=0.0))]
+    fn new(py: Python<'_>, symbol: &str, dimension: Option<&Bound<'_, PyDimension>>, scale: f64, offset: f64) -> PyResult<Self> {
+        match dimension {
+            None if scale == 1.0 && offset == 0.0 => Ok(PyUnit(dimtensor_core::parse(symbol).or_raise(py)?)),
+            None => Err(PyValueError::new_err(
+                "Unit(symbol, scale=..., offset=...) needs a dimension; to parse text, give the symbol alone",
+            )),
+            Some(d) => Ok(PyUnit(unit_with_symbol(symbol, d.get().0, scale, offset).or_raise(py)?)),
+        }
+    }
+
+    /// Parses unit text (`"m/s^2"`, `"kg m2 s-2"`, `"°C"`, `"1e-3 m"`).
+    #[staticmethod]
+    fn parse(py: Python<'_>, text: &str) -> PyResult<Self> {
+        Ok(PyUnit(dimtensor_core::parse(text).or_raise(py)?))
+    }
+
+    #[getter]
+    fn symbol(&self) -> String {
+        self.0.symbol()
+    }
+    #[getter]
+    fn dimension(&self) -> PyDimension {
+        PyDimension(self.0.dimension())
+    }
+    #[getter]
+    fn scale(&self) -> f64 {
+        self.0.scale()
+    }
+    #[getter]
+    fn offset(&self) -> f64 {
+        self.0.offset()
+    }
+    #[getter]
+    fn is_dimensionless(&self) -> bool {
+        self.0.dimension().is_dimensionless()
+    }
+
+    /// Whether values in this unit can be converted to `other`.
+    fn is_compatible(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(self.0.is_compatible(&unit_arg(other)?))
+    }
+
+    /// The factor that converts a value in this unit to `other`.
+    fn conversion_factor(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<f64> {
+        self.0.conversion_factor(&unit_arg(other)?).or_raise(py)
+    }
+
+    /// `(a, b)` with `value_in_other = a * value + b` (offset units included).
+    fn conversion_affine(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<(f64, f64)> {
+        self.0.affine_to(&unit_arg(other)?).or_raise(py)
+    }
+
+    /// The coherent SI unit of the same dimension (`kg·m²/s²` for an energy).
+    fn to_base(&self) -> Self {
+        PyUnit(registry().to_base(&self.0))
+    }
+
+    /// The same unit under a registered name when one matches exactly.
+    fn simplified(&self) -> Self {
+        PyUnit(registry().simplified(&self.0))
+    }
+
+    /// The unit as text: "unicode" (default), "ascii", "latex" or "cf".
+    #[pyo3(signature = (fmt="unicode"))]
+    fn to_string(&self, py: Python<'_>, fmt: &str) -> PyResult<String> {
+        let f: Format = fmt.parse().or_raise(py)?;
+        Ok(self.0.to_string_in(f))
+    }
+
+    fn __format__(&self, py: Python<'_>, spec: &str) -> PyResult<String> {
+        self.to_string(py, if spec.is_empty() { "unicode" } else { spec })
+    }
+
+    fn _repr_latex_(&self) -> String {
+        format!("${}$", self.0.to_string_in(Format::Latex))
+    }
+
+    fn __str__(&self) -> String {
+        self.0.symbol()
+    }
+
+    fn __repr__(&self) -> String {
+        let sym = self.0.symbol();
+        if dimtensor_core::parse(&sym).is_ok_and(|p| p == self.0) {
+            return format!("Unit({sym:?})");
+        }
+        let mut s = format!("Unit({sym:?}, {}", PyDimension(self.0.dimension()).__repr__());
+        if self.0.scale() != 1.0 {
+            s += &format!(", scale={:?}", self.0.scale());
+        }
+        if self.0.offset() != 0.0 {
+            s += &format!(", offset={:?}", self.0.offset());
+        }
+        s + ")"
+    }
+
+    fn __mul__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        if let Ok(o) = other.cast::<PyUnit>() {
+            return new_unit(py, self.0.mul(&o.get().0).or_raise(py)?);
+        }
+        match as_number(other) {
+            Some(x) => new_unit(py, self.0.scaled(x).or_raise(py)?),
+            None => Ok(py.NotImplemented()),
+        }
+    }
+
+    fn __rmul__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        match as_number(other) {
+            Some(x) => new_unit(py, Unit::number(x).and_then(|n| n.mul(&self.0)).or_raise(py)?),
+            None => Ok(py.NotImplemented()),
+        }
+    }
+
+    fn __truediv__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        if let Ok(o) = other.cast::<PyUnit>() {
+            return new_unit(py, self.0.div(&o.get().0).or_raise(py)?);
+        }
+        match as_number(other) {
+            Some(x) => new_unit(py, Unit::number(x).and_then(|n| self.0.div(&n)).or_raise(py)?),
+            None => Ok(py.NotImplemented()),
+        }
+    }
+
+    fn __rtruediv__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        match as_number(other) {
+            Some(x) => new_unit(py, Unit::number(x).and_then(|n| n.div(&self.0)).or_raise(py)?),
+            None => Ok(py.NotImplemented()),
+        }
+    }
+
+    fn __pow__(&self, py: Python<'_>, exponent: &Bound<'_, PyAny>, modulo: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        if modulo.is_some() {
+            return Err(PyTypeError::new_err("pow() with a modulus is not defined for units"));
+        }
+        let p: Rational = extract_rational(exponent)?;
+        Ok(PyUnit(self.0.powr(p).or_raise(py)?))
+    }
+
+    fn __richcmp__(&self, py: Python<'_>, other: &Bound<'_, PyAny>, op: CompareOp) -> Py<PyAny> {
+        let Ok(o) = other.cast::<PyUnit>() else {
+            return py.NotImplemented();
+        };
+        let eq = self.0 == o.get().0;
+        match op {
+            CompareOp::Eq => PyBool::new(py, eq).to_owned().into_any().unbind(),
+            CompareOp::Ne => PyBool::new(py, !eq).to_owned().into_any().unbind(),
+            _ => py.NotImplemented(),
+        }
+    }
+
+    fn __hash__(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        self.0.hash(&mut h);
+        h.finish()
+    }
+
+    /// NumPy must not turn a unit into an object array (`array * unit`):
+    /// with `__array_ufunc__ = None` it defers to `Unit.__rmul__`.
+    #[classattr]
+    fn __array_ufunc__(py: Python<'_>) -> Py<PyAny> {
+        py.None()
+    }
+
+    /// Pickled by value: symbol text, exponents, scale and offset.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let f = py.import("dimtensor._core")?.getattr("_unit_from_state")?;
+        let exps: Vec<(i16, i16)> = self.0.dimension().0.iter().map(|r| (r.numer(), r.denom())).collect();
+        let state = (self.0.symbol(), exps, self.0.scale(), self.0.offset()).into_pyobject(py)?;
+        Ok((f, state))
+    }
+
+    fn __copy__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __deepcopy__(slf: Py<Self>, _memo: &Bound<'_, PyAny>) -> Py<Self> {
+        slf
+    }
+}
+
+/// Rebuilds a pickled unit (the inverse of `Unit.__reduce__`).
+#[pyfunction]
+pub fn _unit_from_state(py: Python<'_>, symbol: &str, exps: Vec<(i64, i64)>, scale: f64, offset: f64) -> PyResult<PyUnit> {
+    let mut dim = Dimension::NONE;
+    for (slot, (n, d)) in dim.0.iter_mut().zip(exps) {
+        *slot = Rational::new(n, d).or_raise(py)?;
+    }
+    if dim.0.len() != 7 {
+        return Err(PyValueError::new_err("a pickled unit has seven exponents"));
+    }
+    if symbol.is_empty() && dim.is_dimensionless() && scale == 1.0 && offset == 0.0 {
+        return Ok(PyUnit(Unit::one()));
+    }
+    Ok(PyUnit(unit_with_symbol(symbol, dim, scale, offset).or_raise(py)?))
+}
+
+/// Parses unit text (cached).
+#[pyfunction]
+pub fn parse_unit(py: Python<'_>, text: &str) -> PyResult<PyUnit> {
+    Ok(PyUnit(dimtensor_core::parse(text).or_raise(py)?))
+}
+
+/// Parses unit text, bypassing the cache (for benchmarks).
+#[pyfunction]
+pub fn _parse_unit_uncached(py: Python<'_>, text: &str) -> PyResult<PyUnit> {
+    Ok(PyUnit(dimtensor_core::parse_uncached(text).or_raise(py)?))
+}
+
+/// The registered unit called `name` (no parsing), or None.
+#[pyfunction]
+pub fn lookup_unit(name: &str) -> Option<PyUnit> {
+    dimtensor_core::lookup(name).map(PyUnit)
+}
+
+/// Every registered unit name, sorted.
+#[pyfunction]
+pub fn unit_names() -> Vec<String> {
+    let mut v: Vec<String> = registry().names().map(str::to_string).collect();
+    v.sort();
+    v
+}

@@ -1,0 +1,24 @@
+"""dimtensor: physical units for NumPy and Dask arrays, with a Rust core.
+
+>>> import dimtensor as dt
+>>> from dimtensor import units as u
+>>> (u.km / u.h).conversion_factor(u.m / u.s)
+0.2777777777777778
+>>> str(u.kg * u.m**2 / u.s**2)
+'kg·m²/s²'
+>>> (u.kg * u.m**2 / u.s**2).simplified().symbol
+'J'
+"""
+
+from dimtensor import constants, errors, units
+from dimtensor._core import DIMENSIONLESS, Dimension, Unit, __version__
+
+__all__ = [
+    "DIMENSIONLESS",
+    "Dimension",
+    "Unit",
+    "__version__",
+    "constants",
+    "errors",
+    "units",
+]

@@ -1,0 +1,87 @@
+"""The ``Constant`` type and the CODATA 2022 table it is built from (the
+values themselves live in the Rust core, ``constants.rs``)."""
+
+from __future__ import annotations
+
+from dimtensor._core import Unit, codata_table
+
+
+class Constant:
+    """A CODATA 2022 constant: value and standard uncertainty in ``unit``.
+
+    >>> from dimtensor import constants
+    >>> constants.c.value, constants.c.unit.symbol, constants.c.is_exact
+    (299792458.0, 'm/s', True)
+    >>> constants.G.relative_uncertainty
+    2.2474...e-05
+    """
+
+    __slots__ = ("name", "symbol", "uncertainty", "unit", "value")
+
+    symbol: str
+    name: str
+    value: float
+    uncertainty: float
+    unit: Unit
+
+    def __init__(
+        self, symbol: str, name: str, value: float, unit: Unit, uncertainty: float = 0.0
+    ) -> None:
+        for attr, v in (
+            ("symbol", symbol),
+            ("name", name),
+            ("value", float(value)),
+            ("unit", unit),
+            ("uncertainty", float(uncertainty)),
+        ):
+            object.__setattr__(self, attr, v)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Constant {self.symbol!r} is immutable")
+
+    @property
+    def is_exact(self) -> bool:
+        """True for constants fixed by the SI definition (uncertainty 0)."""
+        return self.uncertainty == 0.0
+
+    @property
+    def relative_uncertainty(self) -> float:
+        """Standard uncertainty divided by the magnitude of the value."""
+        return self.uncertainty / abs(self.value) if self.value else 0.0
+
+    def to_value(self, unit: Unit | str | None = None) -> float:
+        """The value in ``unit`` (default: the constant's own unit)."""
+        if unit is None:
+            return self.value
+        a, b = self.unit.conversion_affine(unit)
+        return a * self.value + b
+
+    def __float__(self) -> float:
+        return self.value
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return (Constant, (self.symbol, self.name, self.value, self.unit, self.uncertainty))
+
+    def __repr__(self) -> str:
+        return (
+            f"Constant({self.symbol!r}, {self.name!r}, {self.value!r}, "
+            f"unit={self.unit.symbol!r}, uncertainty={self.uncertainty!r})"
+        )
+
+    def __str__(self) -> str:
+        spread = "(exact)" if self.is_exact else f"± {self.uncertainty:.2g}"
+        return f"{self.symbol} = {self.value:.10g} {self.unit.symbol} {spread}".rstrip()
+
+
+def _build() -> dict[str, dict[str, Constant]]:
+    """Constants by submodule, each under its key and its long aliases."""
+    modules: dict[str, dict[str, Constant]] = {}
+    for key, aliases, symbol, name, value, unc, unit, module in codata_table():
+        const = Constant(symbol, name, value, unit, unc)
+        names = modules.setdefault(module, {})
+        for attr in (key, *aliases):
+            names[attr] = const
+    return modules
+
+
+BY_MODULE = _build()

@@ -1,0 +1,6 @@
+"""CODATA 2022 constants: atomic (dimtensor 5.x layout)."""
+
+from dimtensor.constants._table import BY_MODULE as _BY_MODULE
+
+globals().update(_BY_MODULE["atomic"])
+__all__ = sorted(_BY_MODULE["atomic"])
