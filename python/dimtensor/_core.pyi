@@ -4,7 +4,24 @@ from fractions import Fraction
 from typing import Any, Final, final
 
 __version__: Final[str]
-__all__: list[str]
+__all__ = [
+    "DIMENSIONLESS",
+    "Dimension",
+    "DimensionError",
+    "DimtensorError",
+    "OffsetUnitError",
+    "Unit",
+    "UnitConversionError",
+    "UnitParseError",
+    "UnitStrippedError",
+    "__version__",
+    "_parse_unit_uncached",
+    "_unit_from_state",
+    "codata_table",
+    "lookup_unit",
+    "parse_unit",
+    "unit_names",
+]
 
 _Exponent = int | float | Fraction
 
@@ -57,7 +74,11 @@ DIMENSIONLESS: Final[Dimension]
 class Unit:
     __array_ufunc__: None
     def __new__(
-        cls, symbol: str, dimension: Dimension | None = None, scale: float = 1.0, offset: float = 0.0
+        cls,
+        symbol: str,
+        dimension: Dimension | None = None,
+        scale: float = 1.0,
+        offset: float = 0.0,
     ) -> Unit: ...
     @staticmethod
     def parse(text: str) -> Unit: ...
@@ -99,9 +120,7 @@ def unit_names() -> list[str]: ...
 def _unit_from_state(
     symbol: str, exps: list[tuple[int, int]], scale: float, offset: float
 ) -> Unit: ...
-def codata_table() -> list[
-    tuple[str, list[str], str, str, float, float, Unit, str]
-]: ...
+def codata_table() -> list[tuple[str, list[str], str, str, float, float, Unit, str]]: ...
 
 class DimtensorError(Exception): ...
 class DimensionError(DimtensorError, ValueError): ...
