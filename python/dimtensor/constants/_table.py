@@ -70,7 +70,8 @@ class Constant:
 
     def __str__(self) -> str:
         spread = "(exact)" if self.is_exact else f"± {self.uncertainty:.2g}"
-        return f"{self.symbol} = {self.value:.10g} {self.unit.symbol} {spread}".rstrip()
+        unit = f" {self.unit.symbol}" if self.unit.symbol else ""
+        return f"{self.symbol} = {self.value:.10g}{unit} {spread}"
 
 
 def _build() -> dict[str, dict[str, Constant]]:
