@@ -15,9 +15,8 @@ pub struct Rational {
     den: i16,
 }
 
-fn gcd(mut a: i64, mut b: i64) -> i64 {
-    a = a.abs();
-    b = b.abs();
+fn gcd(a: i128, b: i128) -> i128 {
+    let (mut a, mut b) = (a.abs(), b.abs());
     while b != 0 {
         (a, b) = (b, a % b);
     }
@@ -44,6 +43,8 @@ impl Rational {
         if den == 0 {
             return Err(Error::Dimension("zero denominator in exponent".into()));
         }
+        // i128: reducing and negating any pair of i64 cannot overflow.
+        let (num, den) = (num as i128, den as i128);
         let g = gcd(num, den).max(1);
         let (mut n, mut d) = (num / g, den / g);
         if d < 0 {
@@ -225,6 +226,9 @@ mod tests {
         assert!(Rational::int(i16::MAX).add(Rational::ONE).is_err());
         assert!(Rational::int(300).mul(Rational::int(300)).is_err());
         assert!(Rational::new(1 << 20, 1).is_err());
+        assert!(Rational::new(i64::MIN, 1).is_err());
+        assert!(Rational::new(1, i64::MIN).is_err());
+        assert!(Rational::new(i64::MIN, i64::MIN).unwrap() == Rational::ONE);
         assert!(Rational::new(1, 30000)
             .unwrap()
             .add(Rational::new(1, 29999).unwrap())
