@@ -304,3 +304,28 @@ def test_random_parser_junk_never_crashes(text: str) -> None:
 @given(st.text(max_size=40))
 def test_random_text_never_crashes(text: str) -> None:
     check_parse_outcome(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "position"), [("\ud800", 0), ("m\udfff", 1), ("kg·m/\ud83d", 5), ("m*\udc00s", 2)]
+)
+def test_lone_surrogates_are_parse_errors(text: str, position: int) -> None:
+    # Python strings can hold lone surrogates; no unit text can contain one.
+    for parse in (units.parse, Unit.parse, Unit, _parse_unit_uncached):
+        with pytest.raises(UnitParseError) as info:
+            parse(text)
+        assert info.value.position == position
+        assert info.value.text == text
+        assert f"position {position}" in str(info.value)
+    with pytest.raises(UnitParseError):
+        units.m.conversion_factor(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(categories=["Cs", "Ll", "Nd", "Po"]), max_size=12))
+def test_random_text_with_surrogates_never_crashes(text: str) -> None:
+    check_parse_outcome(text)
+
+
+def test_attribute_lookup_with_a_surrogate_is_attribute_error() -> None:
+    assert not hasattr(units, "m\ud800")

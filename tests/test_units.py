@@ -6,6 +6,7 @@ import math
 from fractions import Fraction
 
 import dimtensor as dt
+import numpy as np
 import pytest
 from dimtensor import Dimension, Unit, units
 from dimtensor._core import lookup_unit, unit_names
@@ -901,3 +902,36 @@ def test_constructor_validation() -> None:
         Unit("x", "L")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         Unit(1)  # type: ignore[arg-type]
+
+
+# --- NumPy scalars ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "factor", [np.int64(1000), np.int32(1000), np.uint16(1000), np.float32(1000), np.float64(1000)]
+)
+def test_numpy_scalars_as_factors(factor: object) -> None:
+    assert units.m * factor == units.km  # type: ignore[operator]
+    assert factor * units.m == units.km  # type: ignore[operator]
+    assert units.km / factor == units.m  # type: ignore[operator]
+    assert (factor / units.s).scale == 1000.0  # type: ignore[operator]
+    assert (units.m * factor).symbol == "1000·m"  # type: ignore[operator]
+
+
+def test_fractions_as_factors() -> None:
+    assert (units.m * Fraction(1, 2)).scale == 0.5
+    assert Fraction(1, 2) * units.m == units.m / 2
+
+
+@pytest.mark.parametrize("exp", [np.int64(2), np.int8(2), np.float32(2.0), np.float64(2.0)])
+def test_numpy_scalars_as_exponents(exp: object) -> None:
+    assert units.m**exp == units.m**2  # type: ignore[operator]
+    assert Dimension(length=1) ** exp == Dimension(length=2)  # type: ignore[operator]
+    assert Dimension(length=exp).length == 2  # type: ignore[arg-type]
+
+
+def test_numpy_bools_are_not_numbers() -> None:
+    with pytest.raises(TypeError):
+        units.m * np.bool_(True)  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        units.m ** np.bool_(True)  # type: ignore[operator]

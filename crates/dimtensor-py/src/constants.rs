@@ -3,6 +3,7 @@
 use dimtensor_core::constants::codata;
 use pyo3::prelude::*;
 
+use crate::errors::OrRaise;
 use crate::unit::PyUnit;
 
 /// One row per constant: (key, aliases, symbol, name, value, uncertainty,
@@ -14,7 +15,7 @@ pub fn codata_table(py: Python<'_>) -> PyResult<Vec<Row>> {
     codata()
         .iter()
         .map(|c| {
-            let unit = crate::unit::parse_unit(py, c.unit)?;
+            let unit = PyUnit(dimtensor_core::parse(c.unit).or_raise(py)?);
             Ok((c.key, c.aliases.to_vec(), c.symbol, c.name, c.value, c.uncertainty, unit, c.category.module()))
         })
         .collect()

@@ -14,8 +14,21 @@ use crate::errors::OrRaise;
 /// Largest denominator used when a float exponent is turned into a fraction.
 const FLOAT_MAX_DEN: i64 = 1000;
 
+/// Whether `obj` is a `numbers.Real` (NumPy scalars such as `np.int64` and
+/// `np.float32` register there without subclassing `int` or `float`).
+pub fn is_real(obj: &Bound<'_, PyAny>) -> bool {
+    static REAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = obj.py();
+    REAL.get_or_try_init(py, || -> PyResult<_> {
+        Ok(py.import("numbers")?.getattr("Real")?.unbind())
+    })
+    .and_then(|cls| obj.is_instance(cls.bind(py)))
+    .unwrap_or(false)
+}
+
 /// An int, float (nearest fraction with denominator ≤ 1000) or
-/// `fractions.Fraction` as an exact exponent.
+/// `fractions.Fraction` as an exact exponent; other `numbers.Real` values
+/// (NumPy scalars) as their int or float value.
 pub fn extract_rational(obj: &Bound<'_, PyAny>) -> PyResult<Rational> {
     let py = obj.py();
     if obj.is_instance_of::<PyFloat>() {
@@ -25,6 +38,9 @@ pub fn extract_rational(obj: &Bound<'_, PyAny>) -> PyResult<Rational> {
         return Err(pyo3::exceptions::PyTypeError::new_err("an exponent cannot be a bool"));
     }
     let (Ok(num), Ok(den)) = (obj.getattr("numerator"), obj.getattr("denominator")) else {
+        if is_real(obj) {
+            return Rational::from_f64(obj.extract::<f64>()?, FLOAT_MAX_DEN).or_raise(py);
+        }
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "an exponent must be an int, float or fractions.Fraction, not {}",
             obj.get_type().name()?

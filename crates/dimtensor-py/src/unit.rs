@@ -12,19 +12,53 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyTuple};
 
-use crate::dimension::{extract_rational, PyDimension};
+use crate::dimension::{extract_rational, is_real, PyDimension};
 use crate::errors::OrRaise;
 
 #[pyclass(name = "Unit", module = "dimtensor._core", frozen)]
 #[derive(Clone)]
 pub struct PyUnit(pub Unit);
 
-/// A plain real number (int or float, not bool), as a unit factor.
+/// A real number (int, float, Fraction or NumPy scalar; not bool), as a
+/// unit factor.
 fn as_number(obj: &Bound<'_, PyAny>) -> Option<f64> {
-    if obj.is_instance_of::<PyFloat>() || (obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>()) {
+    if obj.is_instance_of::<PyBool>() {
+        return None;
+    }
+    if obj.is_instance_of::<PyFloat>() || obj.is_instance_of::<PyInt>() || is_real(obj) {
         obj.extract::<f64>().ok()
     } else {
         None
+    }
+}
+
+/// Parses a Python string. Python strings may hold lone surrogates, which
+/// are not UTF-8 and never part of unit text: a parse error at the first.
+fn parse_text(s: &Bound<'_, PyString>, cached: bool) -> PyResult<Unit> {
+    let py = s.py();
+    let Ok(text) = s.to_str() else {
+        // `str.encode` reports where the first lone surrogate is.
+        let position: usize = match s.call_method1("encode", ("utf-8",)) {
+            Err(e) => e.value(py).getattr("start")?.extract()?,
+            Ok(_) => 0,
+        };
+        // The message shows each surrogate as '?'; `.text` keeps the input.
+        let shown = s.call_method1("encode", ("utf-8", "replace"))?;
+        let err = crate::errors::to_pyerr(
+            py,
+            dimtensor_core::Error::Parse {
+                message: "a lone surrogate cannot be part of unit text".to_string(),
+                text: shown.call_method1("decode", ("utf-8",))?.extract()?,
+                position,
+            },
+        );
+        err.value(py).setattr("text", s)?;
+        return Err(err);
+    };
+    if cached {
+        dimtensor_core::parse(text).or_raise(py)
+    } else {
+        dimtensor_core::parse_uncached(text).or_raise(py)
     }
 }
 
@@ -34,7 +68,7 @@ pub fn unit_arg(obj: &Bound<'_, PyAny>) -> PyResult<Unit> {
         return Ok(u.get().0.clone());
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return dimtensor_core::parse(s.to_str()?).or_raise(obj.py());
+        return parse_text(s, true);
     }
     Err(PyTypeError::new_err(format!(
         "expected a Unit or unit text, not {}",
@@ -65,20 +99,20 @@ impl PyUnit {
     /// dimension, `symbol` is parsed (`Unit("km/h")`).
     #[new]
     #[pyo3(signature = (symbol, dimension=None, scale=1.0, offset=0.0))]
-    fn new(py: Python<'_>, symbol: &str, dimension: Option<&Bound<'_, PyDimension>>, scale: f64, offset: f64) -> PyResult<Self> {
+    fn new(py: Python<'_>, symbol: &Bound<'_, PyString>, dimension: Option<&Bound<'_, PyDimension>>, scale: f64, offset: f64) -> PyResult<Self> {
         match dimension {
-            None if scale == 1.0 && offset == 0.0 => Ok(PyUnit(dimtensor_core::parse(symbol).or_raise(py)?)),
+            None if scale == 1.0 && offset == 0.0 => Ok(PyUnit(parse_text(symbol, true)?)),
             None => Err(PyValueError::new_err(
                 "Unit(symbol, scale=..., offset=...) needs a dimension; to parse text, give the symbol alone",
             )),
-            Some(d) => Ok(PyUnit(unit_with_symbol(symbol, d.get().0, scale, offset).or_raise(py)?)),
+            Some(d) => Ok(PyUnit(unit_with_symbol(symbol.to_str()?, d.get().0, scale, offset).or_raise(py)?)),
         }
     }
 
     /// Parses unit text (`"m/s^2"`, `"kg m2 s-2"`, `"°C"`, `"1e-3 m"`).
     #[staticmethod]
-    fn parse(py: Python<'_>, text: &str) -> PyResult<Self> {
-        Ok(PyUnit(dimtensor_core::parse(text).or_raise(py)?))
+    fn parse(text: &Bound<'_, PyString>) -> PyResult<Self> {
+        Ok(PyUnit(parse_text(text, true)?))
     }
 
     #[getter]
@@ -263,20 +297,21 @@ pub fn _unit_from_state(py: Python<'_>, symbol: &str, exps: Vec<(i64, i64)>, sca
 
 /// Parses unit text (cached).
 #[pyfunction]
-pub fn parse_unit(py: Python<'_>, text: &str) -> PyResult<PyUnit> {
-    Ok(PyUnit(dimtensor_core::parse(text).or_raise(py)?))
+pub fn parse_unit(text: &Bound<'_, PyString>) -> PyResult<PyUnit> {
+    Ok(PyUnit(parse_text(text, true)?))
 }
 
 /// Parses unit text, bypassing the cache (for benchmarks).
 #[pyfunction]
-pub fn _parse_unit_uncached(py: Python<'_>, text: &str) -> PyResult<PyUnit> {
-    Ok(PyUnit(dimtensor_core::parse_uncached(text).or_raise(py)?))
+pub fn _parse_unit_uncached(text: &Bound<'_, PyString>) -> PyResult<PyUnit> {
+    Ok(PyUnit(parse_text(text, false)?))
 }
 
 /// The registered unit called `name` (no parsing), or None.
 #[pyfunction]
-pub fn lookup_unit(name: &str) -> Option<PyUnit> {
-    dimtensor_core::lookup(name).map(PyUnit)
+pub fn lookup_unit(name: &Bound<'_, PyString>) -> Option<PyUnit> {
+    // A name with a lone surrogate is not UTF-8 and names no unit.
+    dimtensor_core::lookup(name.to_str().ok()?).map(PyUnit)
 }
 
 /// Every registered unit name, sorted.
