@@ -133,8 +133,29 @@ def test_dimension_round_trip(dim: Dimension, protocol: int) -> None:
 def test_constant_round_trip(name: str, protocol: int) -> None:
     const = getattr(constants, name)
     back = pickle.loads(pickle.dumps(const, protocol=protocol))
+    assert back == const
+    assert hash(back) == hash(const)
     assert same_constant(back, const)
     assert back.relative_uncertainty == const.relative_uncertainty
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_every_registered_constant_round_trips(protocol: int) -> None:
+    names = [n for n in constants.__all__ if isinstance(getattr(constants, n), Constant)]
+    assert len(names) > 40
+    for name in names:
+        const = getattr(constants, name)
+        back = pickle.loads(pickle.dumps(const, protocol=protocol))
+        assert back == const, name
+        assert hash(back) == hash(const), name
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_user_constant_round_trips_by_value(protocol: int) -> None:
+    mine = Constant("g_moon", "lunar surface gravity", 1.62, units.m / units.s**2, 0.01)
+    back = pickle.loads(pickle.dumps(mine, protocol=protocol))
+    assert same_constant(back, mine)
+    assert back.relative_uncertainty == mine.relative_uncertainty
 
 
 def test_pickle_is_by_value_not_by_registry_identity() -> None:
@@ -176,8 +197,10 @@ def test_copy_and_deepcopy(obj: Any) -> None:
 @pytest.mark.parametrize("name", CONSTANT_NAMES)
 def test_copy_constants(name: str) -> None:
     const = getattr(constants, name)
-    assert same_constant(copy.copy(const), const)
-    assert same_constant(copy.deepcopy(const), const)
+    for dup in (copy.copy(const), copy.deepcopy(const), copy.deepcopy([const])[0]):
+        assert dup == const
+        assert hash(dup) == hash(const)
+        assert same_constant(dup, const)
 
 
 # --- across processes ------------------------------------------------------------
@@ -201,7 +224,9 @@ def _check_in_child(payload: bytes) -> dict[str, Any]:
         dim_checks.append((text, d == fresh, hash(d) == hash(fresh)))
     const_checks = []
     for name, c in data["constants"]:
-        const_checks.append((name, same_constant(c, getattr(constants, name))))
+        fresh = getattr(constants, name)
+        ok = c == fresh and hash(c) == hash(fresh) and same_constant(c, fresh)
+        const_checks.append((name, ok))
     parsed = [child_units.parse(t) for t in data["texts"]]
     return {
         "pid": os.getpid(),
@@ -246,5 +271,7 @@ def test_unpickle_in_a_spawned_process() -> None:
         assert d == original
         assert hash(d) == hash(original)
     for (_, c), (_, original) in zip(echoed["constants"], const_objs, strict=True):
+        assert c == original
+        assert hash(c) == hash(original)
         assert same_constant(c, original)
     assert parsed == [units.parse(t) for t in texts]

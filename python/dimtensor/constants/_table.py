@@ -16,7 +16,7 @@ class Constant:
     2.2474...e-05
     """
 
-    __slots__ = ("name", "symbol", "uncertainty", "unit", "value")
+    __slots__ = ("_key", "name", "symbol", "uncertainty", "unit", "value")
 
     symbol: str
     name: str
@@ -60,6 +60,12 @@ class Constant:
         return self.value
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # A CODATA constant unpickles (and copies) as the registered object
+        # itself, so it stays equal to `constants.c` in any process; other
+        # constants are pickled by value.
+        key = getattr(self, "_key", None)
+        if key is not None:
+            return (_registered, (key,))
         return (Constant, (self.symbol, self.name, self.value, self.unit, self.uncertainty))
 
     def __repr__(self) -> str:
@@ -74,11 +80,20 @@ class Constant:
         return f"{self.symbol} = {self.value:.10g}{unit} {spread}"
 
 
+def _registered(key: str) -> Constant:
+    """The CODATA constant registered under ``key`` (for unpickling)."""
+    for names in BY_MODULE.values():
+        if key in names:
+            return names[key]
+    raise KeyError(f"no CODATA constant {key!r}")
+
+
 def _build() -> dict[str, dict[str, Constant]]:
     """Constants by submodule, each under its key and its long aliases."""
     modules: dict[str, dict[str, Constant]] = {}
     for key, aliases, symbol, name, value, unc, unit, module in codata_table():
         const = Constant(symbol, name, value, unit, unc)
+        object.__setattr__(const, "_key", key)
         names = modules.setdefault(module, {})
         for attr in (key, *aliases):
             names[attr] = const
