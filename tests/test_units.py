@@ -680,6 +680,15 @@ def test_repr_latex() -> None:
         Unit("furlong", Dimension(length=1), 201.168),
         Unit("dC", Dimension(temperature=1), 1.0, 273.15),
         Unit("half", Dimension(length=Fraction(1, 2)), 0.5),
+        # Symbols that need escaping in a Python string literal.
+        Unit('in "quotes"', Dimension(length=1), 0.0254),
+        Unit("it's", Dimension(length=1), 2.0),
+        Unit("back\\slash", Dimension(length=1), 3.0),
+        Unit("tab\tnew\nline", Dimension(length=1), 4.0),
+        Unit("del\x7f", Dimension(length=1), 5.0),
+        Unit("e\u0301", Dimension(length=1), 6.0),  # combining accent
+        Unit("zero\u200bwidth", Dimension(length=1), 7.0),
+        Unit("\U0001f600", Dimension(length=1), 8.0),
     ],
 )
 def test_repr_evaluates_back(unit: Unit) -> None:

@@ -62,6 +62,35 @@ fn parse_text(s: &Bound<'_, PyString>, cached: bool) -> PyResult<Unit> {
     }
 }
 
+/// `s` as a double-quoted Python string literal (Rust's `{:?}` writes
+/// escapes such as `\u{301}` that Python cannot read back).
+fn py_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\'' => out.push('\''),
+            // Whatever Rust would escape (controls, combining marks, ...).
+            c if c.escape_debug().count() > 1 => {
+                let n = c as u32;
+                out += &match n {
+                    0..=0xff => format!("\\x{n:02x}"),
+                    0x100..=0xffff => format!("\\u{n:04x}"),
+                    _ => format!("\\U{n:08x}"),
+                };
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A `Unit` or unit text.
 pub fn unit_arg(obj: &Bound<'_, PyAny>) -> PyResult<Unit> {
     if let Ok(u) = obj.cast::<PyUnit>() {
@@ -183,9 +212,9 @@ impl PyUnit {
     fn __repr__(&self) -> String {
         let sym = self.0.symbol();
         if dimtensor_core::parse(&sym).is_ok_and(|p| p == self.0) {
-            return format!("Unit({sym:?})");
+            return format!("Unit({})", py_literal(&sym));
         }
-        let mut s = format!("Unit({sym:?}, {}", PyDimension(self.0.dimension()).__repr__());
+        let mut s = format!("Unit({}, {}", py_literal(&sym), PyDimension(self.0.dimension()).__repr__());
         if self.0.scale() != 1.0 {
             s += &format!(", scale={:?}", self.0.scale());
         }
