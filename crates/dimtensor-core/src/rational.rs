@@ -29,6 +29,35 @@ fn overflow(what: &str) -> Error {
     ))
 }
 
+/// Whether `a = pa/qa` is strictly nearer to `x` than `b = pb/qb`. Exact:
+/// the two can differ by far less than an ulp of `x` (0.0005 lies a hair
+/// above the midpoint of 0 and 1/1000).
+fn nearer(x: f64, (pa, qa): (i64, i64), (pb, qb): (i64, i64)) -> bool {
+    // x = m · 2^e with an integer mantissa m.
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let mut m = (bits & ((1u64 << 52) - 1)) as i128;
+    if exp != 0 {
+        m |= 1i128 << 52;
+    }
+    let e = if exp == 0 { -1074 } else { exp - 1075 };
+    if x < 0.0 {
+        m = -m;
+    }
+    if !(-100..=0).contains(&e) {
+        // Too small for a near tie with denominators ≤ 1000 (or an integer).
+        return (x - pa as f64 / qa as f64).abs() < (x - pb as f64 / qb as f64).abs();
+    }
+    // |x − p/q| · 2^-e · qa · qb, compared as integers (< 2^125).
+    let s = 1i128 << (-e);
+    let da = (m * qa as i128 - pa as i128 * s).abs() * qb as i128;
+    let db = (m * qb as i128 - pb as i128 * s).abs() * qa as i128;
+    da < db
+}
+
+// `add`, `sub` and `mul` return `Result` (overflow is an error), so the
+// operator traits do not fit.
+#[allow(clippy::should_implement_trait)]
 impl Rational {
     pub const ZERO: Rational = Rational { num: 0, den: 1 };
     pub const ONE: Rational = Rational { num: 1, den: 1 };
@@ -78,9 +107,7 @@ impl Rational {
                 // Best semiconvergent below the bound, compared with the last convergent.
                 let k = (max_den - q0) / q1;
                 let (pb, qb) = (p0 + k * p1, q0 + k * q1);
-                let d1 = (x - p1 as f64 / q1 as f64).abs();
-                let d2 = (x - pb as f64 / qb as f64).abs();
-                return if d2 < d1 {
+                return if nearer(x, (pb, qb), (p1, q1)) {
                     Rational::new(pb, qb)
                 } else {
                     Rational::new(p1, q1)
@@ -249,6 +276,15 @@ mod tests {
         let pi = Rational::from_f64(std::f64::consts::PI, 1000).unwrap();
         assert_eq!(pi, Rational::new(355, 113).unwrap());
         assert!(Rational::from_f64(f64::NAN, 1000).is_err());
+        // The double nearest 0.0005 lies just above the midpoint of 0 and 1/1000.
+        assert_eq!(
+            Rational::from_f64(0.0005, 1000).unwrap(),
+            Rational::new(1, 1000).unwrap()
+        );
+        assert_eq!(
+            Rational::from_f64(-0.0005, 1000).unwrap(),
+            Rational::new(-1, 1000).unwrap()
+        );
         assert!(Rational::from_f64(1e9, 1000).is_err());
     }
 

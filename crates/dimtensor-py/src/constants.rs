@@ -8,7 +8,16 @@ use crate::unit::PyUnit;
 
 /// One row per constant: (key, aliases, symbol, name, value, uncertainty,
 /// unit, submodule).
-type Row = (&'static str, Vec<&'static str>, &'static str, &'static str, f64, f64, PyUnit, &'static str);
+type Row = (
+    &'static str,
+    Vec<&'static str>,
+    &'static str,
+    &'static str,
+    f64,
+    f64,
+    PyUnit,
+    &'static str,
+);
 
 #[pyfunction]
 pub fn codata_table(py: Python<'_>) -> PyResult<Vec<Row>> {
@@ -16,7 +25,16 @@ pub fn codata_table(py: Python<'_>) -> PyResult<Vec<Row>> {
         .iter()
         .map(|c| {
             let unit = PyUnit(dimtensor_core::parse(c.unit).or_raise(py)?);
-            Ok((c.key, c.aliases.to_vec(), c.symbol, c.name, c.value, c.uncertainty, unit, c.category.module()))
+            Ok((
+                c.key,
+                c.aliases.to_vec(),
+                c.symbol,
+                c.name,
+                c.value,
+                c.uncertainty,
+                unit,
+                c.category.module(),
+            ))
         })
         .collect()
 }

@@ -35,7 +35,9 @@ pub fn extract_rational(obj: &Bound<'_, PyAny>) -> PyResult<Rational> {
         return Rational::from_f64(obj.extract::<f64>()?, FLOAT_MAX_DEN).or_raise(py);
     }
     if obj.is_instance_of::<pyo3::types::PyBool>() {
-        return Err(pyo3::exceptions::PyTypeError::new_err("an exponent cannot be a bool"));
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "an exponent cannot be a bool",
+        ));
     }
     let (Ok(num), Ok(den)) = (obj.getattr("numerator"), obj.getattr("denominator")) else {
         if is_real(obj) {
@@ -47,8 +49,12 @@ pub fn extract_rational(obj: &Bound<'_, PyAny>) -> PyResult<Rational> {
         )));
     };
     let too_big = || Error::Dimension(format!("dimension exponent {obj} is out of range"));
-    let num: i64 = num.extract().map_err(|_| crate::errors::to_pyerr(py, too_big()))?;
-    let den: i64 = den.extract().map_err(|_| crate::errors::to_pyerr(py, too_big()))?;
+    let num: i64 = num
+        .extract()
+        .map_err(|_| crate::errors::to_pyerr(py, too_big()))?;
+    let den: i64 = den
+        .extract()
+        .map_err(|_| crate::errors::to_pyerr(py, too_big()))?;
     Rational::new(num, den).or_raise(py)
 }
 
@@ -121,7 +127,12 @@ impl PyDimension {
     /// The seven exponents as Fractions, in the order L, M, T, I, Θ, N, J.
     #[getter]
     fn exponents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        let items = self.0 .0.iter().map(|&r| to_fraction(py, r)).collect::<PyResult<Vec<_>>>()?;
+        let items = self
+            .0
+             .0
+            .iter()
+            .map(|&r| to_fraction(py, r))
+            .collect::<PyResult<Vec<_>>>()?;
         PyTuple::new(py, items)
     }
 
@@ -144,11 +155,20 @@ impl PyDimension {
         }
     }
 
-    fn __pow__(&self, py: Python<'_>, exponent: &Bound<'_, PyAny>, modulo: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    fn __pow__(
+        &self,
+        py: Python<'_>,
+        exponent: &Bound<'_, PyAny>,
+        modulo: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         if modulo.is_some() {
-            return Err(pyo3::exceptions::PyTypeError::new_err("pow() with a modulus is not defined for dimensions"));
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "pow() with a modulus is not defined for dimensions",
+            ));
         }
-        Ok(PyDimension(self.0.pow(extract_rational(exponent)?).or_raise(py)?))
+        Ok(PyDimension(
+            self.0.pow(extract_rational(exponent)?).or_raise(py)?,
+        ))
     }
 
     fn __hash__(&self) -> u64 {
@@ -177,7 +197,9 @@ impl PyDimension {
         format!("Dimension({})", args.join(", "))
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
         let py = slf.py();
         Ok((slf.get_type().into_any(), slf.get().exponents(py)?))
     }

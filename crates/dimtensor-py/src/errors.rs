@@ -19,7 +19,12 @@ pub struct Errors {
     pub stripped: Py<PyType>,
 }
 
-fn make(py: Python<'_>, name: &str, bases: &[&Bound<'_, PyType>], doc: &str) -> PyResult<Py<PyType>> {
+fn make(
+    py: Python<'_>,
+    name: &str,
+    bases: &[&Bound<'_, PyType>],
+    doc: &str,
+) -> PyResult<Py<PyType>> {
     let ns = PyDict::new(py);
     ns.set_item("__module__", "dimtensor.errors")?;
     ns.set_item("__doc__", doc)?;
@@ -82,7 +87,11 @@ pub fn errors(py: Python<'_>) -> PyResult<&Errors> {
     ERRORS.get_or_try_init(py, || build(py))
 }
 
-fn instance<'py>(py: Python<'py>, cls: &Py<PyType>, message: String) -> PyResult<Bound<'py, PyAny>> {
+fn instance<'py>(
+    py: Python<'py>,
+    cls: &Py<PyType>,
+    message: String,
+) -> PyResult<Bound<'py, PyAny>> {
     cls.bind(py).call1((message,))
 }
 
@@ -123,7 +132,14 @@ impl<T> OrRaise<T> for dimtensor_core::Result<T> {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     let e = errors(py)?;
-    for cls in [&e.dimtensor, &e.dimension, &e.conversion, &e.parse, &e.offset, &e.stripped] {
+    for cls in [
+        &e.dimtensor,
+        &e.dimension,
+        &e.conversion,
+        &e.parse,
+        &e.offset,
+        &e.stripped,
+    ] {
         let name = cls.bind(py).name()?;
         m.add(name, cls.clone_ref(py))?;
     }

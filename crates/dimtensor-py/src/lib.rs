@@ -13,7 +13,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<dimension::PyDimension>()?;
     m.add_class::<unit::PyUnit>()?;
-    m.add("DIMENSIONLESS", dimension::PyDimension(dimtensor_core::Dimension::NONE))?;
+    m.add(
+        "DIMENSIONLESS",
+        dimension::PyDimension(dimtensor_core::Dimension::NONE),
+    )?;
     m.add_function(wrap_pyfunction!(unit::parse_unit, m)?)?;
     m.add_function(wrap_pyfunction!(unit::_parse_unit_uncached, m)?)?;
     m.add_function(wrap_pyfunction!(unit::lookup_unit, m)?)?;

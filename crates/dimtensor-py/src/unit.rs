@@ -111,7 +111,12 @@ fn new_unit(py: Python<'_>, u: Unit) -> PyResult<Py<PyAny>> {
 
 /// A unit written as `symbol`, with the given value. When the symbol parses
 /// to the same value its structure is kept, so every text format works.
-fn unit_with_symbol(symbol: &str, dim: Dimension, scale: f64, offset: f64) -> dimtensor_core::Result<Unit> {
+fn unit_with_symbol(
+    symbol: &str,
+    dim: Dimension,
+    scale: f64,
+    offset: f64,
+) -> dimtensor_core::Result<Unit> {
     if let Ok(parsed) = dimtensor_core::parse(symbol) {
         let wanted = Unit::named(Arc::new(Name::plain(symbol)), dim, scale, offset)?;
         if parsed == wanted {
@@ -128,7 +133,13 @@ impl PyUnit {
     /// dimension, `symbol` is parsed (`Unit("km/h")`).
     #[new]
     #[pyo3(signature = (symbol, dimension=None, scale=1.0, offset=0.0))]
-    fn new(py: Python<'_>, symbol: &Bound<'_, PyString>, dimension: Option<&Bound<'_, PyDimension>>, scale: f64, offset: f64) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        symbol: &Bound<'_, PyString>,
+        dimension: Option<&Bound<'_, PyDimension>>,
+        scale: f64,
+        offset: f64,
+    ) -> PyResult<Self> {
         match dimension {
             None if scale == 1.0 && offset == 0.0 => Ok(PyUnit(parse_text(symbol, true)?)),
             None => Err(PyValueError::new_err(
@@ -214,7 +225,11 @@ impl PyUnit {
         if dimtensor_core::parse(&sym).is_ok_and(|p| p == self.0) {
             return format!("Unit({})", py_literal(&sym));
         }
-        let mut s = format!("Unit({}, {}", py_literal(&sym), PyDimension(self.0.dimension()).__repr__());
+        let mut s = format!(
+            "Unit({}, {}",
+            py_literal(&sym),
+            PyDimension(self.0.dimension()).__repr__()
+        );
         if self.0.scale() != 1.0 {
             s += &format!(", scale={:?}", self.0.scale());
         }
@@ -236,7 +251,10 @@ impl PyUnit {
 
     fn __rmul__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         match as_number(other) {
-            Some(x) => new_unit(py, Unit::number(x).and_then(|n| n.mul(&self.0)).or_raise(py)?),
+            Some(x) => new_unit(
+                py,
+                Unit::number(x).and_then(|n| n.mul(&self.0)).or_raise(py)?,
+            ),
             None => Ok(py.NotImplemented()),
         }
     }
@@ -246,21 +264,34 @@ impl PyUnit {
             return new_unit(py, self.0.div(&o.get().0).or_raise(py)?);
         }
         match as_number(other) {
-            Some(x) => new_unit(py, Unit::number(x).and_then(|n| self.0.div(&n)).or_raise(py)?),
+            Some(x) => new_unit(
+                py,
+                Unit::number(x).and_then(|n| self.0.div(&n)).or_raise(py)?,
+            ),
             None => Ok(py.NotImplemented()),
         }
     }
 
     fn __rtruediv__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         match as_number(other) {
-            Some(x) => new_unit(py, Unit::number(x).and_then(|n| n.div(&self.0)).or_raise(py)?),
+            Some(x) => new_unit(
+                py,
+                Unit::number(x).and_then(|n| n.div(&self.0)).or_raise(py)?,
+            ),
             None => Ok(py.NotImplemented()),
         }
     }
 
-    fn __pow__(&self, py: Python<'_>, exponent: &Bound<'_, PyAny>, modulo: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    fn __pow__(
+        &self,
+        py: Python<'_>,
+        exponent: &Bound<'_, PyAny>,
+        modulo: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         if modulo.is_some() {
-            return Err(PyTypeError::new_err("pow() with a modulus is not defined for units"));
+            return Err(PyTypeError::new_err(
+                "pow() with a modulus is not defined for units",
+            ));
         }
         let p: Rational = extract_rational(exponent)?;
         Ok(PyUnit(self.0.powr(p).or_raise(py)?))
@@ -292,9 +323,18 @@ impl PyUnit {
     }
 
     /// Pickled by value: symbol text, exponents, scale and offset.
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
         let f = py.import("dimtensor._core")?.getattr("_unit_from_state")?;
-        let exps: Vec<(i16, i16)> = self.0.dimension().0.iter().map(|r| (r.numer(), r.denom())).collect();
+        let exps: Vec<(i16, i16)> = self
+            .0
+            .dimension()
+            .0
+            .iter()
+            .map(|r| (r.numer(), r.denom()))
+            .collect();
         let state = (self.0.symbol(), exps, self.0.scale(), self.0.offset()).into_pyobject(py)?;
         Ok((f, state))
     }
@@ -310,7 +350,13 @@ impl PyUnit {
 
 /// Rebuilds a pickled unit (the inverse of `Unit.__reduce__`).
 #[pyfunction]
-pub fn _unit_from_state(py: Python<'_>, symbol: &str, exps: Vec<(i64, i64)>, scale: f64, offset: f64) -> PyResult<PyUnit> {
+pub fn _unit_from_state(
+    py: Python<'_>,
+    symbol: &str,
+    exps: Vec<(i64, i64)>,
+    scale: f64,
+    offset: f64,
+) -> PyResult<PyUnit> {
     let mut dim = Dimension::NONE;
     for (slot, (n, d)) in dim.0.iter_mut().zip(exps) {
         *slot = Rational::new(n, d).or_raise(py)?;
@@ -321,7 +367,9 @@ pub fn _unit_from_state(py: Python<'_>, symbol: &str, exps: Vec<(i64, i64)>, sca
     if symbol.is_empty() && dim.is_dimensionless() && scale == 1.0 && offset == 0.0 {
         return Ok(PyUnit(Unit::one()));
     }
-    Ok(PyUnit(unit_with_symbol(symbol, dim, scale, offset).or_raise(py)?))
+    Ok(PyUnit(
+        unit_with_symbol(symbol, dim, scale, offset).or_raise(py)?,
+    ))
 }
 
 /// Parses unit text (cached).
