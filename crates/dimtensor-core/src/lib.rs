@@ -14,6 +14,7 @@ pub mod format;
 pub mod parse;
 pub mod rational;
 pub mod registry;
+pub mod rules;
 pub mod unit;
 
 pub use dimension::Dimension;
