@@ -592,7 +592,23 @@ impl Registry {
         }
         // Pass 2: prefixed forms, which never replace a unit registered above.
         for (d, p) in prefixed {
-            let u = make(d, Some(p), d.scale.times_pow10(p.exp));
+            let mut name = name_of(d, Some(p));
+            // A prefixed symbol taken by a unit in its own right (`Gs` is the
+            // gauss, `kt` the knot) is written with its long name instead, so
+            // that the text reads back as this unit (`gigasecond`, `kilotonne`).
+            if let (Some(long), Some(pl)) = (d.long.first(), p.long.first()) {
+                let taken = [&name.unicode, &name.ascii, &name.cf]
+                    .into_iter()
+                    .any(|k| reg.by_name.contains_key(&**k));
+                if taken {
+                    let l: Box<str> = format!("{pl}{long}").into();
+                    name.unicode = l.clone();
+                    name.ascii = l.clone();
+                    name.cf = l;
+                }
+            }
+            let u = Unit::named(Arc::new(name), d.dim, d.scale.times_pow10(p.exp), d.offset)
+                .expect("registry units have valid scales");
             let mut keys = vec![
                 format!("{}{}", p.sym, d.sym),
                 format!("{}{}", p.ascii, d.ascii.unwrap_or(d.sym)),

@@ -39,7 +39,10 @@ fn every_name_parses_to_its_unit() {
             assert_eq!(u.symbol(), reg.symbol(), "{name:?}");
         }
         // Surrounding blanks are ignored.
-        assert_eq!(parse(&format!("  {name}\t")).unwrap().symbol(), reg.symbol());
+        assert_eq!(
+            parse(&format!("  {name}\t")).unwrap().symbol(),
+            reg.symbol()
+        );
     }
 }
 
@@ -49,8 +52,8 @@ fn every_unit_round_trips_through_each_format() {
         let u = get(name);
         for f in FORMATS {
             let text = u.to_string_in(f);
-            let back = parse(&text)
-                .unwrap_or_else(|e| panic!("{name:?} written {f:?} as {text:?}: {e}"));
+            let back =
+                parse(&text).unwrap_or_else(|e| panic!("{name:?} written {f:?} as {text:?}: {e}"));
             assert_eq!(back, u, "{name:?} written {f:?} as {text:?}");
             assert_eq!(back.offset(), u.offset(), "{name:?} as {text:?}");
             // And it reads back as the same named unit, so the text is stable.
@@ -147,7 +150,11 @@ fn all_24_prefixes_have_exactly_rounded_scales() {
     for (unit, e0) in PREFIXED {
         let base = get(unit);
         for (p, _, e) in SI_PREFIXES {
-            let name = format!("{p}{unit}");
+            let mut name = format!("{p}{unit}");
+            // `Gs` is the gauss; the gigasecond goes by its long name.
+            if name == "Gs" {
+                name = "gigasecond".into();
+            }
             let u = parse(&name).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(u.scale(), pow10(e0 + e), "{name}");
             assert_eq!(u.dimension(), base.dimension(), "{name}");
@@ -187,7 +194,10 @@ fn long_prefixed_names() {
             ("s", &["second", "seconds"][..]),
             ("J", &["joule", "joules"][..]),
         ] {
-            let short = get(&format!("{p}{sym}"));
+            let short = match format!("{p}{sym}") {
+                s if s == "Gs" => get("gigasecond"),
+                s => get(&s),
+            };
             for l in longs {
                 let name = format!("{long}{l}");
                 let u = parse(&name).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -205,21 +215,34 @@ fn micro_spellings() {
     assert_eq!(um.scale(), 1e-6);
     assert_eq!(um.symbol(), "µm");
     assert_eq!(um.symbol().chars().next(), Some('\u{b5}'));
-    for spelling in ["\u{b5}m", "\u{3bc}m", "um", "micrometre", "micrometer", "micron"]
-        .into_iter()
-        .filter(|s| *s != "micron" || lookup(s).is_some())
+    for spelling in [
+        "\u{b5}m",
+        "\u{3bc}m",
+        "um",
+        "micrometre",
+        "micrometer",
+        "micron",
+    ]
+    .into_iter()
+    .filter(|s| *s != "micron" || lookup(s).is_some())
     {
         let u = parse(spelling).unwrap_or_else(|e| panic!("{spelling}: {e}"));
         assert_eq!(u, um, "{spelling}");
         assert_eq!(u.symbol(), "µm", "{spelling}");
     }
-    for (a, b) in [("µs", "us"), ("μs", "us"), ("µF", "uF"), ("μF", "uF"), ("µΩ", "uohm")] {
+    for (a, b) in [
+        ("µs", "us"),
+        ("μs", "us"),
+        ("µF", "uF"),
+        ("μF", "uF"),
+        ("µΩ", "uohm"),
+    ] {
         assert_eq!(parse(a).unwrap(), parse(b).unwrap(), "{a} {b}");
         assert_eq!(parse(a).unwrap().symbol(), parse(b).unwrap().symbol());
     }
     assert_eq!(get("µs").to_string_in(Format::Ascii), "us");
     assert_eq!(get("µm").to_string_in(Format::Cf), "um");
-    assert_eq!(get("µm").to_string_in(Format::Latex), "\\mu m");
+    assert_eq!(get("µm").to_string_in(Format::Latex), "\\mathrm{\\mu m}");
 }
 
 #[test]
@@ -296,16 +319,8 @@ fn the_units_promised_by_the_contract() {
         ("Da", [0, 1, 0, 0, 0, 0, 0], 1.66053906892e-27),
         ("eV", [2, 1, -2, 0, 0, 0, 0], 1.602176634e-19),
         ("au", [1, 0, 0, 0, 0, 0, 0], 149597870700.0),
-        (
-            "pc",
-            [1, 0, 0, 0, 0, 0, 0],
-            149597870700.0 * 648000.0 / pi,
-        ),
-        (
-            "ly",
-            [1, 0, 0, 0, 0, 0, 0],
-            299792458.0 * 365.25 * 86400.0,
-        ),
+        ("pc", [1, 0, 0, 0, 0, 0, 0], 149597870700.0 * 648000.0 / pi),
+        ("ly", [1, 0, 0, 0, 0, 0, 0], 299792458.0 * 365.25 * 86400.0),
         ("Å", [1, 0, 0, 0, 0, 0, 0], 1e-10),
         ("angstrom", [1, 0, 0, 0, 0, 0, 0], 1e-10),
         ("bar", [-1, 1, -2, 0, 0, 0, 0], 1e5),
@@ -330,7 +345,11 @@ fn the_units_promised_by_the_contract() {
         ("knot", [1, 0, -1, 0, 0, 0, 0], 1852.0 / 3600.0),
         ("lb", [0, 1, 0, 0, 0, 0, 0], 0.45359237),
         ("oz", [0, 1, 0, 0, 0, 0, 0], 0.45359237 / 16.0),
-        ("gal", [3, 0, 0, 0, 0, 0, 0], 231.0 * 0.0254 * 0.0254 * 0.0254),
+        (
+            "gal",
+            [3, 0, 0, 0, 0, 0, 0],
+            231.0 * 0.0254 * 0.0254 * 0.0254,
+        ),
         ("G", [0, 1, -2, -1, 0, 0, 0], 1e-4),
         ("gauss", [0, 1, -2, -1, 0, 0, 0], 1e-4),
         ("erg", [2, 1, -2, 0, 0, 0, 0], 1e-7),
@@ -374,4 +393,31 @@ fn prefixed_symbols_do_not_shadow_units_in_their_own_right() {
     // A bare prefix is not a unit.
     assert!(lookup("da").is_none());
     assert!(lookup("k").is_none());
+}
+
+#[test]
+fn shadowed_prefixed_symbols_are_written_with_their_long_names() {
+    // `Gs` is the gauss and `kt` the knot (as in pint); the gigasecond and
+    // the kilotonne must then not be written `Gs` / `kt`, or they would read
+    // back as a different unit.
+    assert_eq!(get("Gs"), get("G"));
+    assert_eq!(get("kt"), get("kn"));
+    for (long, scale, d) in [
+        ("gigasecond", 1e9, [0, 0, 1, 0, 0, 0, 0]),
+        ("kilotonne", 1e6, [0, 1, 0, 0, 0, 0, 0]),
+    ] {
+        let u = get(long);
+        assert_eq!(u.scale(), scale);
+        assert_eq!(u.dimension(), dim(d));
+        for f in FORMATS {
+            assert_eq!(u.to_string_in(f), long, "{f:?}");
+            assert_eq!(parse(&u.to_string_in(f)).unwrap(), u);
+        }
+        let sq = u.powr(dimtensor_core::Rational::int(2)).unwrap();
+        assert_eq!(sq.symbol(), format!("{long}²"));
+        assert_eq!(parse(&sq.symbol()).unwrap(), sq);
+    }
+    // Unshadowed neighbours keep their symbols.
+    assert_eq!(get("megatonne").symbol(), "Mt");
+    assert_eq!(get("Ms").symbol(), "Ms");
 }
