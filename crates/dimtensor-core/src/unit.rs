@@ -60,13 +60,17 @@ pub fn close(a: f64, b: f64) -> bool {
     a == b || (a - b).abs() <= REL_TOL * a.abs().max(b.abs())
 }
 
+/// Scales are positive normal doubles: a subnormal scale (below ~2.2e-308)
+/// has lost precision, so equal units reached by two routes would differ.
 fn check_scale(scale: f64, what: impl FnOnce() -> String) -> Result<f64> {
-    if scale.is_finite() && scale > 0.0 {
+    if scale.is_normal() && scale > 0.0 {
         Ok(scale)
     } else {
         Err(Error::Invalid(format!(
-            "{}: a unit's scale must be finite and positive, got {scale}",
-            what()
+            "{}: a unit's scale must be finite and positive (and at least {:e}), got {}",
+            what(),
+            f64::MIN_POSITIVE,
+            crate::format::format_number(scale)
         )))
     }
 }
@@ -183,6 +187,14 @@ impl Unit {
         check_scale(scale, || {
             format!("{} with {}", self.symbol(), other.symbol())
         })?;
+        // The factor is written in the symbol: it must stay a number too.
+        check_scale(factor, || {
+            format!(
+                "numeric factor of {} with {}",
+                self.symbol(),
+                other.symbol()
+            )
+        })?;
         let mut terms: Vec<Term> = Vec::with_capacity(self.terms.len() + other.terms.len());
         terms.extend(self.terms.iter().cloned());
         for t in other.terms.iter() {
@@ -260,7 +272,9 @@ impl Unit {
             dim,
             scale,
             offset: 0.0,
-            factor: pw(self.factor),
+            factor: check_scale(pw(self.factor), || {
+                format!("numeric factor of {} to the power {p}", self.symbol())
+            })?,
             terms: Arc::from(terms),
         })
     }
