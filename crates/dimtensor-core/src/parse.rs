@@ -30,7 +30,7 @@ const MAX_EXP_DEN: i64 = 1000;
 
 struct Parser<'a> {
     text: &'a str,
-    chars: Vec<char>,
+    /// Byte offset into `text`; turned into a character position only for errors.
     pos: usize,
 }
 
@@ -45,23 +45,28 @@ fn is_superscript(c: char) -> bool {
 
 impl<'a> Parser<'a> {
     fn peek(&self) -> Option<char> {
-        self.chars.get(self.pos).copied()
+        self.text[self.pos..].chars().next()
     }
 
     fn peek_at(&self, k: usize) -> Option<char> {
-        self.chars.get(self.pos + k).copied()
+        self.text[self.pos..].chars().nth(k)
+    }
+
+    /// Moves past the current character.
+    fn bump(&mut self) {
+        self.pos += self.peek().map_or(0, char::len_utf8);
     }
 
     fn err(&self, at: usize, message: impl Into<String>) -> Error {
         Error::Parse {
             message: message.into(),
             text: self.text.to_string(),
-            position: at,
+            position: self.text[..at].chars().count(),
         }
     }
 
     fn describe(&self, at: usize) -> String {
-        match self.chars.get(at) {
+        match self.text[at..].chars().next() {
             Some(c) => format!("{c:?}"),
             None => "end of text".to_string(),
         }
@@ -70,7 +75,7 @@ impl<'a> Parser<'a> {
     fn skip_spaces(&mut self) -> bool {
         let start = self.pos;
         while self.peek().is_some_and(char::is_whitespace) {
-            self.pos += 1;
+            self.bump();
         }
         self.pos > start
     }
@@ -105,11 +110,11 @@ impl<'a> Parser<'a> {
             let divide = match self.peek() {
                 None | Some(')') => return Ok(acc),
                 Some('/') => {
-                    self.pos += 1;
+                    self.bump();
                     true
                 }
                 Some('*' | '·' | '⋅' | '×' | '.') => {
-                    self.pos += 1;
+                    self.bump();
                     false
                 }
                 Some(_) if self.starts_factor() => false,
@@ -139,11 +144,12 @@ impl<'a> Parser<'a> {
         let exp_at = self.pos;
         let exp = match (self.peek(), self.peek_at(1)) {
             (Some('^'), _) => {
-                self.pos += 1;
+                self.bump();
                 Some(self.exponent()?)
             }
             (Some('*'), Some('*')) => {
-                self.pos += 2;
+                self.bump();
+                self.bump();
                 Some(self.exponent()?)
             }
             (Some(c), _) if is_superscript(c) && before == exp_at => Some(self.superscript()?),
@@ -178,7 +184,7 @@ impl<'a> Parser<'a> {
                         format!("parentheses nested deeper than {MAX_DEPTH} levels"),
                     ));
                 }
-                self.pos += 1;
+                self.bump();
                 self.skip_spaces();
                 let inner = self.product(depth + 1)?;
                 if self.peek() != Some(')') {
@@ -190,7 +196,7 @@ impl<'a> Parser<'a> {
                         ),
                     ));
                 }
-                self.pos += 1;
+                self.bump();
                 Ok((inner, true))
             }
             Some(c) if c.is_ascii_digit() || c == '.' => {
@@ -211,10 +217,10 @@ impl<'a> Parser<'a> {
     fn name(&mut self) -> Result<Unit> {
         let at = self.pos;
         while self.peek().is_some_and(is_name_char) {
-            self.pos += 1;
+            self.bump();
         }
-        let word: String = self.chars[at..self.pos].iter().collect();
-        if let Some(u) = registry().get(&word) {
+        let word = &self.text[at..self.pos];
+        if let Some(u) = registry().get(word) {
             return Ok(u.clone());
         }
         if word == "since" {
@@ -226,7 +232,7 @@ impl<'a> Parser<'a> {
     fn digits(&mut self) -> usize {
         let start = self.pos;
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-            self.pos += 1;
+            self.bump();
         }
         self.pos - start
     }
@@ -236,7 +242,7 @@ impl<'a> Parser<'a> {
         let at = self.pos;
         let mut n = self.digits();
         if self.peek() == Some('.') {
-            self.pos += 1;
+            self.bump();
             n += self.digits();
         }
         if n == 0 {
@@ -249,7 +255,7 @@ impl<'a> Parser<'a> {
                 self.digits();
             }
         }
-        let text: String = self.chars[at..self.pos].iter().collect();
+        let text = &self.text[at..self.pos];
         text.parse::<f64>()
             .map_err(|_| self.err(at, format!("invalid number {text:?}")))
     }
@@ -257,11 +263,11 @@ impl<'a> Parser<'a> {
     fn sign(&mut self) -> i64 {
         match self.peek() {
             Some('-') => {
-                self.pos += 1;
+                self.bump();
                 -1
             }
             Some('+') => {
-                self.pos += 1;
+                self.bump();
                 1
             }
             _ => 1,
@@ -276,7 +282,7 @@ impl<'a> Parser<'a> {
                 format!("expected an integer, found {}", self.describe(at)),
             ));
         }
-        let text: String = self.chars[at..self.pos].iter().collect();
+        let text = &self.text[at..self.pos];
         text.parse::<i64>()
             .map_err(|_| self.err(at, format!("exponent {text} is too large")))
     }
@@ -293,13 +299,13 @@ impl<'a> Parser<'a> {
         self.skip_spaces();
         let at = self.pos;
         if self.peek() == Some('(') {
-            self.pos += 1;
+            self.bump();
             self.skip_spaces();
             let s = self.sign();
             let num = self.int_value()?;
             self.skip_spaces();
             let den = if self.peek() == Some('/') {
-                self.pos += 1;
+                self.bump();
                 self.skip_spaces();
                 self.int_value()?
             } else {
@@ -315,7 +321,7 @@ impl<'a> Parser<'a> {
                     ),
                 ));
             }
-            self.pos += 1;
+            self.bump();
             return self.at(at, Rational::new(s * num, den));
         }
         let s = self.sign() as f64;
@@ -328,11 +334,11 @@ impl<'a> Parser<'a> {
         let at = self.pos;
         let read = |p: &mut Self| -> Result<i64> {
             let s = if p.peek() == Some(SUPERSCRIPT_MINUS) {
-                p.pos += 1;
+                p.bump();
                 -1
             } else {
                 if p.peek() == Some('⁺') {
-                    p.pos += 1;
+                    p.bump();
                 }
                 1
             };
@@ -340,7 +346,7 @@ impl<'a> Parser<'a> {
             let mut v: i64 = 0;
             while let Some(d) = p.peek().and_then(superscript_value) {
                 v = v.saturating_mul(10).saturating_add(d as i64);
-                p.pos += 1;
+                p.bump();
             }
             if p.pos == start {
                 return Err(p.err(
@@ -352,7 +358,7 @@ impl<'a> Parser<'a> {
         };
         let num = read(self)?;
         let den = if self.peek() == Some(SUPERSCRIPT_SLASH) {
-            self.pos += 1;
+            self.bump();
             read(self)?
         } else {
             1
@@ -363,17 +369,13 @@ impl<'a> Parser<'a> {
 
 /// Parses unit text without the cache.
 pub fn parse_uncached(text: &str) -> Result<Unit> {
-    let mut p = Parser {
-        text,
-        chars: text.chars().collect(),
-        pos: 0,
-    };
+    let mut p = Parser { text, pos: 0 };
     p.skip_spaces();
     if p.peek().is_none() {
         return Ok(Unit::one());
     }
     let u = p.product(0)?;
-    if p.pos < p.chars.len() {
+    if p.pos < p.text.len() {
         // Only an unmatched ')' stops `product` before the end.
         return Err(p.err(p.pos, "unmatched ')'"));
     }

@@ -5,12 +5,12 @@
 //! never shadows a unit in its own right (`Pa` is the pascal, `ft` the foot).
 
 use std::collections::hash_map::Entry;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
 use crate::dimension::Dimension;
-use crate::unit::{Name, Term, Unit};
+use crate::unit::{Name, NameRef, Term, Unit};
 
 /// One SI prefix: symbol, ASCII symbol, long name, power of ten.
 struct Prefix {
@@ -523,7 +523,7 @@ pub struct Registry {
     /// Simplification targets by dimension, in priority order.
     candidates: FxHashMap<Dimension, Vec<Unit>>,
     /// SI base units in symbol order kg, m, s, A, K, mol, cd (`kg·m²/s²`).
-    base: Vec<(usize, Arc<Name>)>,
+    base: Vec<(usize, NameRef)>,
 }
 
 fn name_of(def: &Def, p: Option<&Prefix>) -> Name {
@@ -557,14 +557,14 @@ impl Registry {
         };
         let defs = definitions();
         let make = |d: &Def, p: Option<&Prefix>, scale: f64| {
-            Unit::named(Arc::new(name_of(d, p)), d.dim, scale, d.offset)
+            Unit::named(name_of(d, p), d.dim, scale, d.offset)
                 .expect("registry units have valid scales")
         };
         // Pass 1: unprefixed symbols, aliases and long names.
         let mut prefixed = Vec::new();
         for d in &defs {
             let u = make(d, None, d.scale.value());
-            let n = u.terms()[0].name.clone();
+            let n = u.terms()[0].name;
             for key in [&*n.unicode, &*n.ascii, &*n.cf]
                 .into_iter()
                 .chain(d.aliases.iter().copied())
@@ -607,7 +607,7 @@ impl Registry {
                     name.cf = l;
                 }
             }
-            let u = Unit::named(Arc::new(name), d.dim, d.scale.times_pow10(p.exp), d.offset)
+            let u = Unit::named(name, d.dim, d.scale.times_pow10(p.exp), d.offset)
                 .expect("registry units have valid scales");
             let mut keys = vec![
                 format!("{}{}", p.sym, d.sym),
@@ -635,8 +635,7 @@ impl Registry {
                     latex: format!("{sym}{}", d.sym).into(),
                     cf: format!("{sym}{}", d.sym).into(),
                 };
-                let u =
-                    Unit::named(Arc::new(name), d.dim, scale, 0.0).expect("binary prefix scale");
+                let u = Unit::named(name, d.dim, scale, 0.0).expect("binary prefix scale");
                 reg.insert(format!("{sym}{}", d.sym), &u);
                 for l in d.long {
                     reg.insert(format!("{long}{l}"), &u);
@@ -652,7 +651,7 @@ impl Registry {
             ("mol", 5),
             ("cd", 6),
         ] {
-            let name = reg.by_name[sym].terms()[0].name.clone();
+            let name = reg.by_name[sym].terms()[0].name;
             reg.base.push((dim_index, name));
         }
         reg
@@ -675,7 +674,7 @@ impl Registry {
             .iter()
             .filter(|(i, _)| !dim.0[*i].is_zero())
             .map(|(i, name)| Term {
-                name: name.clone(),
+                name: *name,
                 exp: dim.0[*i],
             })
             .collect();

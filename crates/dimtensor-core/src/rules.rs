@@ -11,7 +11,7 @@
 //! them is a point on a shifted scale, so only operations that make sense on
 //! points accept them.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 use crate::format::Format;
@@ -535,7 +535,7 @@ pub fn delta_unit(u: &Unit) -> Result<Unit> {
         latex: format!("\\Delta{{}}{}", u.to_string_in(Format::Latex)).into(),
         cf: format!("delta_{}", u.to_string_in(Format::Cf)).into(),
     };
-    Unit::named(Arc::new(name), u.dimension(), u.scale(), 0.0)
+    Unit::named(name, u.dimension(), u.scale(), 0.0)
 }
 
 /// An offset-unit error that names the unit and the two ways out.

@@ -9,7 +9,11 @@
 //! present, which is constant across approximately equal units.
 
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::Mutex;
+
+use rustc_hash::FxHashSet;
+
+use smallvec::SmallVec;
 
 use crate::dimension::Dimension;
 use crate::error::{Error, Result};
@@ -36,12 +40,56 @@ impl Name {
     }
 }
 
+/// An interned name: every distinct name text is stored once for the life of
+/// the process, so terms are plain pointers (`Copy`, no reference counting,
+/// nothing to drop) and two names are equal exactly when the pointers are.
+/// The cost is one `Name` per distinct symbol text ever used; registry names
+/// are most of them.
+#[derive(Clone, Copy, Debug)]
+pub struct NameRef(&'static Name);
+
+impl std::ops::Deref for NameRef {
+    type Target = Name;
+    fn deref(&self) -> &Name {
+        self.0
+    }
+}
+
+impl PartialEq for NameRef {
+    fn eq(&self, o: &NameRef) -> bool {
+        std::ptr::eq(self.0, o.0)
+    }
+}
+
+impl Eq for NameRef {}
+
+impl NameRef {
+    /// The interned copy of `name`.
+    pub fn intern(name: Name) -> NameRef {
+        static NAMES: Mutex<Option<FxHashSet<&'static Name>>> = Mutex::new(None);
+        // A poisoned lock only means another thread panicked mid-insert; the
+        // set itself is still valid.
+        let mut guard = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+        let set = guard.get_or_insert_with(FxHashSet::default);
+        if let Some(&n) = set.get(&name) {
+            return NameRef(n);
+        }
+        let n: &'static Name = Box::leak(Box::new(name));
+        set.insert(n);
+        NameRef(n)
+    }
+}
+
 /// One factor of a symbol: a named unit raised to an exponent.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Term {
-    pub name: Arc<Name>,
+    pub name: NameRef,
     pub exp: Rational,
 }
+
+/// A symbol's terms, stored inline: unit algebra on up to four named units
+/// allocates nothing (an allocation per operation was most of its cost).
+pub type Terms = SmallVec<[Term; 4]>;
 
 #[derive(Clone, Debug)]
 pub struct Unit {
@@ -50,7 +98,7 @@ pub struct Unit {
     offset: f64,
     /// The numeric factor written in the symbol (`1000·m`); already in `scale`.
     factor: f64,
-    terms: Arc<[Term]>,
+    terms: Terms,
 }
 
 /// Relative tolerance for comparing scales and offsets.
@@ -77,7 +125,8 @@ fn check_scale(scale: f64, what: impl FnOnce() -> String) -> Result<f64> {
 
 impl Unit {
     /// A registered or user-defined unit with a single name.
-    pub fn named(name: Arc<Name>, dim: Dimension, scale: f64, offset: f64) -> Result<Unit> {
+    pub fn named(name: Name, dim: Dimension, scale: f64, offset: f64) -> Result<Unit> {
+        let name = NameRef::intern(name);
         check_scale(scale, || format!("unit {:?}", name.unicode))?;
         if !offset.is_finite() {
             return Err(Error::Invalid(format!(
@@ -90,10 +139,10 @@ impl Unit {
             scale,
             offset,
             factor: 1.0,
-            terms: Arc::from(vec![Term {
+            terms: smallvec::smallvec![Term {
                 name,
                 exp: Rational::ONE,
-            }]),
+            }],
         })
     }
 
@@ -104,7 +153,7 @@ impl Unit {
             scale: 1.0,
             offset: 0.0,
             factor: 1.0,
-            terms: Arc::from(Vec::new()),
+            terms: Terms::new(),
         }
     }
 
@@ -119,13 +168,13 @@ impl Unit {
     }
 
     /// Rebuild from parts (used by the formatter's base-unit form).
-    pub(crate) fn from_parts(dim: Dimension, scale: f64, factor: f64, terms: Vec<Term>) -> Unit {
+    pub(crate) fn from_parts(dim: Dimension, scale: f64, factor: f64, terms: Terms) -> Unit {
         Unit {
             dim,
             scale,
             offset: 0.0,
             factor,
-            terms: Arc::from(terms),
+            terms,
         }
     }
 
@@ -195,19 +244,21 @@ impl Unit {
                 other.symbol()
             )
         })?;
-        let mut terms: Vec<Term> = Vec::with_capacity(self.terms.len() + other.terms.len());
-        terms.extend(self.terms.iter().cloned());
+        let mut terms = Terms::from_slice(&self.terms);
+        let mut cancelled = false;
         for t in other.terms.iter() {
             let exp = if invert_other { t.exp.neg() } else { t.exp };
             match terms.iter_mut().find(|x| x.name == t.name) {
-                Some(x) => x.exp = x.exp.add(exp)?,
-                None => terms.push(Term {
-                    name: t.name.clone(),
-                    exp,
-                }),
+                Some(x) => {
+                    x.exp = x.exp.add(exp)?;
+                    cancelled |= x.exp.is_zero();
+                }
+                None => terms.push(Term { name: t.name, exp }),
             }
         }
-        terms.retain(|t| !t.exp.is_zero());
+        if cancelled {
+            terms.retain(|t| !t.exp.is_zero());
+        }
         // An offset unit times 1 keeps its offset (and its own symbol).
         let offset = self.offset + if invert_other { 0.0 } else { other.offset };
         Ok(Unit {
@@ -215,7 +266,7 @@ impl Unit {
             scale,
             offset,
             factor,
-            terms: Arc::from(terms),
+            terms,
         })
     }
 
@@ -258,14 +309,11 @@ impl Unit {
         let scale = check_scale(pw(self.scale), || {
             format!("{} to the power {p}", self.symbol())
         })?;
-        let mut terms = Vec::with_capacity(self.terms.len());
+        let mut terms = Terms::new();
         for t in self.terms.iter() {
             let exp = t.exp.mul(p)?;
             if !exp.is_zero() {
-                terms.push(Term {
-                    name: t.name.clone(),
-                    exp,
-                });
+                terms.push(Term { name: t.name, exp });
             }
         }
         Ok(Unit {
@@ -275,7 +323,7 @@ impl Unit {
             factor: check_scale(pw(self.factor), || {
                 format!("numeric factor of {} to the power {p}", self.symbol())
             })?,
-            terms: Arc::from(terms),
+            terms,
         })
     }
 

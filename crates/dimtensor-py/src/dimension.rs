@@ -39,6 +39,12 @@ pub fn extract_rational(obj: &Bound<'_, PyAny>) -> PyResult<Rational> {
             "an exponent cannot be a bool",
         ));
     }
+    // Plain ints are the common case (`u ** 2`): no attribute lookups.
+    if obj.is_instance_of::<pyo3::types::PyInt>() {
+        if let Ok(n) = obj.extract::<i64>() {
+            return Rational::new(n, 1).or_raise(py);
+        }
+    }
     let (Ok(num), Ok(den)) = (obj.getattr("numerator"), obj.getattr("denominator")) else {
         if is_real(obj) {
             return Rational::from_f64(obj.extract::<f64>()?, FLOAT_MAX_DEN).or_raise(py);

@@ -3,7 +3,6 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
 
 use dimtensor_core::unit::Name;
 use dimtensor_core::{registry, Dimension, Format, Rational, Unit};
@@ -118,13 +117,13 @@ fn unit_with_symbol(
     offset: f64,
 ) -> dimtensor_core::Result<Unit> {
     if let Ok(parsed) = dimtensor_core::parse(symbol) {
-        let wanted = Unit::named(Arc::new(Name::plain(symbol)), dim, scale, offset)?;
+        let wanted = Unit::named(Name::plain(symbol), dim, scale, offset)?;
         if parsed == wanted {
             return Ok(parsed);
         }
         return Ok(wanted);
     }
-    Unit::named(Arc::new(Name::plain(symbol)), dim, scale, offset)
+    Unit::named(Name::plain(symbol), dim, scale, offset)
 }
 
 #[pymethods]
