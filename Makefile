@@ -56,7 +56,7 @@ bench: build
 FUZZ_RUNS ?= 1000000
 fuzz:
 	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
-	cd crates/dimtensor-core && RUSTC_BOOTSTRAP=1 cargo fuzz run parse -- -runs=$(FUZZ_RUNS)
+	cd crates/dimtensor-core && RUSTC_BOOTSTRAP=1 cargo fuzz run parse -- -runs=$(FUZZ_RUNS) -dict=fuzz/parse.dict
 
 clean:
 	rm -rf target $(VENV) python/dimtensor/*.so
