@@ -5,15 +5,10 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
-use dimtensor_core::{lookup, parse, registry, Error, Format, Rational, Unit};
+use dimtensor_core::{registry, Error, Format, Rational, Unit};
 
-fn p(text: &str) -> Unit {
-    parse(text).unwrap_or_else(|e| panic!("{text:?} does not parse: {e}"))
-}
-
-fn get(name: &str) -> Unit {
-    lookup(name).unwrap_or_else(|| panic!("{name:?} is not registered"))
-}
+mod common;
+use common::{get, p};
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * a.abs().max(b.abs()).max(1.0)

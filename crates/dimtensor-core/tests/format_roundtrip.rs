@@ -2,21 +2,12 @@
 //! == u` for unicode, ascii and cf over derived units (products, quotients,
 //! powers, numeric factors, fractional exponents).
 
-use dimtensor_core::{lookup, parse, registry, Format, Rational, Unit};
+use dimtensor_core::{parse, registry, Format, Rational, Unit};
+
+mod common;
+use common::{get, p, r};
 
 const FORMATS: [Format; 3] = [Format::Unicode, Format::Ascii, Format::Cf];
-
-fn p(text: &str) -> Unit {
-    parse(text).unwrap_or_else(|e| panic!("{text:?} does not parse: {e}"))
-}
-
-fn get(name: &str) -> Unit {
-    lookup(name).unwrap_or_else(|| panic!("{name:?} is not registered"))
-}
-
-fn r(n: i64, d: i64) -> Rational {
-    Rational::new(n, d).unwrap()
-}
 
 /// `u` written in every round-trip format reads back equal, and reads back
 /// to the same text (the symbol is stable).

@@ -4,19 +4,10 @@
 use std::time::{Duration, Instant};
 
 use dimtensor_core::parse::MAX_DEPTH;
-use dimtensor_core::{lookup, parse, parse_uncached, Dimension, Error, Rational, Unit};
+use dimtensor_core::{parse, parse_uncached, Dimension, Error, Rational, Unit};
 
-fn p(text: &str) -> Unit {
-    parse(text).unwrap_or_else(|e| panic!("{text:?} does not parse: {e}"))
-}
-
-fn get(name: &str) -> Unit {
-    lookup(name).unwrap_or_else(|| panic!("{name:?} is not registered"))
-}
-
-fn r(n: i64, d: i64) -> Rational {
-    Rational::new(n, d).unwrap()
-}
+mod common;
+use common::{get, p, r};
 
 fn pow(u: &Unit, n: i16) -> Unit {
     u.powr(Rational::int(n)).unwrap()

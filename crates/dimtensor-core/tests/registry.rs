@@ -4,11 +4,10 @@
 
 use dimtensor_core::{lookup, parse, parse_uncached, registry, Dimension, Format, Unit};
 
-const FORMATS: [Format; 3] = [Format::Unicode, Format::Ascii, Format::Cf];
+mod common;
+use common::get;
 
-fn get(name: &str) -> Unit {
-    lookup(name).unwrap_or_else(|| panic!("{name:?} is not registered"))
-}
+const FORMATS: [Format; 3] = [Format::Unicode, Format::Ascii, Format::Cf];
 
 fn names() -> Vec<&'static str> {
     let mut v: Vec<&str> = registry().names().collect();

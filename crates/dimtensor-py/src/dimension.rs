@@ -64,6 +64,16 @@ pub fn extract_rational(obj: &Bound<'_, PyAny>) -> PyResult<Rational> {
     Rational::new(num, den).or_raise(py)
 }
 
+/// `pow(x, p, m)` has no meaning for units or dimensions.
+pub fn no_modulus(modulo: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<()> {
+    match modulo {
+        Some(_) => Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "pow() with a modulus is not defined for {what}"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// `fractions.Fraction(r)`.
 pub fn to_fraction<'py>(py: Python<'py>, r: Rational) -> PyResult<Bound<'py, PyAny>> {
     static FRACTION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -167,11 +177,7 @@ impl PyDimension {
         exponent: &Bound<'_, PyAny>,
         modulo: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        if modulo.is_some() {
-            return Err(pyo3::exceptions::PyTypeError::new_err(
-                "pow() with a modulus is not defined for dimensions",
-            ));
-        }
+        no_modulus(modulo, "dimensions")?;
         Ok(PyDimension(
             self.0.pow(extract_rational(exponent)?).or_raise(py)?,
         ))

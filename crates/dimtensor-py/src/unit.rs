@@ -11,7 +11,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyTuple};
 
-use crate::dimension::{extract_rational, is_real, PyDimension};
+use crate::dimension::{extract_rational, is_real, no_modulus, PyDimension};
 use crate::errors::OrRaise;
 
 #[pyclass(name = "Unit", module = "dimtensor._core", frozen)]
@@ -287,11 +287,7 @@ impl PyUnit {
         exponent: &Bound<'_, PyAny>,
         modulo: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        if modulo.is_some() {
-            return Err(PyTypeError::new_err(
-                "pow() with a modulus is not defined for units",
-            ));
-        }
+        no_modulus(modulo, "units")?;
         let p: Rational = extract_rational(exponent)?;
         Ok(PyUnit(self.0.powr(p).or_raise(py)?))
     }
