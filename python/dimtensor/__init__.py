@@ -10,11 +10,14 @@
 'J'
 """
 
-from dimtensor import constants, errors, units
-from dimtensor._core import DIMENSIONLESS, Dimension, Unit, __version__
+from dimtensor import _dimarray, constants, errors, units
+from dimtensor._core import DIMENSIONLESS, DimArray, Dimension, Unit, __version__
+
+_dimarray.install()
 
 __all__ = [
     "DIMENSIONLESS",
+    "DimArray",
     "Dimension",
     "Unit",
     "__version__",

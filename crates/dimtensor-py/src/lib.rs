@@ -3,6 +3,7 @@
 
 use pyo3::prelude::*;
 
+mod array;
 mod constants;
 mod dimension;
 mod errors;
@@ -13,6 +14,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<dimension::PyDimension>()?;
     m.add_class::<unit::PyUnit>()?;
+    m.add_class::<array::PyDimArray>()?;
     m.add(
         "DIMENSIONLESS",
         dimension::PyDimension(dimtensor_core::Dimension::NONE),
@@ -23,6 +25,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(unit::unit_names, m)?)?;
     m.add_function(wrap_pyfunction!(unit::_unit_from_state, m)?)?;
     m.add_function(wrap_pyfunction!(constants::codata_table, m)?)?;
+    m.add_function(wrap_pyfunction!(array::_dimarray_from_state, m)?)?;
+    m.add_function(wrap_pyfunction!(array::_wrap, m)?)?;
+    m.add_function(wrap_pyfunction!(array::reduction_unit, m)?)?;
+    m.add_function(wrap_pyfunction!(array::same_unit_plan, m)?)?;
     errors::register(m)?;
     Ok(())
 }

@@ -1,0 +1,321 @@
+"""The Python-written methods of :class:`dimtensor.DimArray`.
+
+The class itself is the Rust type ``dimtensor._core.DimArray`` (construction,
+units, operators and ``__array_ufunc__`` live there, on the hot path). The
+methods below have no hot path; they are attached to that type once, at
+import, so there is a single class and no subclass to construct.
+
+Unit rules are never written here: reductions ask the core's rule table
+(``_core.reduction_unit``), ufuncs go through ``__array_ufunc__``, and
+operands are brought to one unit by ``_core.same_unit_plan``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from dimtensor import _core
+from dimtensor._core import DimArray, Unit
+from dimtensor.errors import DimensionError
+
+# numpy function -> implementation, filled by @implements (see _array_functions).
+HANDLED: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+
+def implements(*funcs: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register an implementation of NumPy functions for DimArray arguments."""
+
+    def register(impl: Callable[..., Any]) -> Callable[..., Any]:
+        for f in funcs:
+            HANDLED[f] = impl
+        return impl
+
+    return register
+
+
+def _wrap(values: Any, unit: Unit) -> DimArray:
+    return _core._wrap(values, unit)
+
+
+def _reduced_count(shape: tuple[int, ...], axis: Any) -> int:
+    """How many elements each result of a reduction over ``axis`` combines."""
+    if axis is None:
+        return math.prod(shape)
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return math.prod(shape[a] for a in axes)
+
+
+def _reduce(name: str, method: str) -> Callable[..., Any]:
+    """A method that reduces the magnitudes with ``ndarray.<method>`` and
+    gives the result the unit the rule table assigns to ``name``."""
+
+    def reduction(self: DimArray, *args: Any, **kwargs: Any) -> Any:
+        count = None
+        if name in ("prod", "nanprod", "cumprod"):
+            count = _reduced_count(self.shape, kwargs.get("axis", args[0] if args else None))
+        unit = _core.reduction_unit(name, self.unit, count)
+        out = kwargs.get("out")
+        if isinstance(out, DimArray):
+            kwargs["out"] = out._data
+        values = getattr(self._data, method)(*args, **kwargs)
+        if unit is None:
+            return values
+        if isinstance(out, DimArray):
+            if out.unit != unit:
+                raise DimensionError(
+                    f"{name} gives '{unit}', which cannot be written into out= in '{out.unit}'"
+                )
+            return out
+        return _wrap(values, unit)
+
+    reduction.__name__ = method
+    reduction.__doc__ = (
+        f"``ndarray.{method}`` of the magnitudes, with the unit rule of ``{name}`` "
+        "(see API.md §4 for offset units)."
+    )
+    return reduction
+
+
+def _shape_method(method: str) -> Callable[..., DimArray]:
+    """A method that rearranges the magnitudes and keeps the unit."""
+
+    def rearranged(self: DimArray, *args: Any, **kwargs: Any) -> DimArray:
+        return _wrap(getattr(self._data, method)(*args, **kwargs), self.unit)
+
+    rearranged.__name__ = method
+    rearranged.__doc__ = f"``ndarray.{method}`` of the magnitudes; the unit is kept."
+    return rearranged
+
+
+def _assignable(self: DimArray, value: Any) -> Any:
+    """``value`` as magnitudes in ``self.unit`` (converting a DimArray)."""
+    _, convs = _core.same_unit_plan("assignment", [self, value])
+    a, b = convs[1]
+    raw = value._data if isinstance(value, DimArray) else value
+    if (a, b) == (1.0, 0.0):
+        return raw
+    return np.multiply(raw, a) + b if b else np.multiply(raw, a)
+
+
+def _unwrap_key(key: Any) -> Any:
+    if isinstance(key, DimArray):
+        return np.asarray(key)
+    if isinstance(key, tuple):
+        return tuple(_unwrap_key(k) for k in key)
+    return key
+
+
+def __getitem__(self: DimArray, key: Any) -> DimArray:
+    return _wrap(self._data[_unwrap_key(key)], self.unit)
+
+
+def __setitem__(self: DimArray, key: Any, value: Any) -> None:
+    self._data[_unwrap_key(key)] = _assignable(self, value)
+
+
+def __iter__(self: DimArray) -> Iterator[DimArray]:
+    if self.ndim == 0:
+        raise TypeError("iteration over a 0-d DimArray")
+    unit = self.unit
+    for row in self._data:
+        yield _wrap(row, unit)
+
+
+def _scalar(self: DimArray, kind: type) -> Any:
+    if self.size != 1:
+        raise TypeError(f"only single-element DimArrays can be converted to {kind.__name__}")
+    return kind(self._data.reshape(()).item())
+
+
+def __float__(self: DimArray) -> float:
+    """The magnitude of a one-element array, in its own unit."""
+    return _scalar(self, float)
+
+
+def __int__(self: DimArray) -> int:
+    """The magnitude of a one-element array, in its own unit, as an int."""
+    return _scalar(self, int)
+
+
+def __complex__(self: DimArray) -> complex:
+    return _scalar(self, complex)
+
+
+def __index__(self: DimArray) -> int:
+    if not self.is_dimensionless:
+        raise TypeError(f"a DimArray in '{self.unit}' cannot be used as an index")
+    return int(np.asarray(self).reshape(()).item())
+
+
+def _unit_text(self: DimArray) -> str:
+    return str(self.unit.simplified())
+
+
+def __str__(self: DimArray) -> str:
+    unit = _unit_text(self)
+    text = np.array2string(self._data) if self.ndim else str(self._data[()])
+    return f"{text} {unit}" if unit else text
+
+
+def __repr__(self: DimArray) -> str:
+    body = np.array_repr(self._data)
+    inner = body[body.index("(") + 1 : body.rindex(")")]
+    return f"DimArray({inner}, unit={str(self.unit)!r})"
+
+
+def __format__(self: DimArray, spec: str) -> str:
+    if not spec:
+        return str(self)
+    unit = _unit_text(self)
+    if self.ndim == 0:
+        text = format(self._data[()], spec)
+    else:
+        text = np.array2string(self._data, formatter={"all": lambda v: format(v, spec)})
+    return f"{text} {unit}" if unit else text
+
+
+def _repr_latex_(self: DimArray) -> str:
+    values = np.array2string(self._data, threshold=20, separator=",\\ ")
+    if self.is_dimensionless and self.unit.scale == 1:
+        return f"${values}$"
+    return f"${values}\\;{self.unit.simplified().to_string('latex')}$"
+
+
+def _repr_html_(self: DimArray) -> str:
+    import html
+
+    values = html.escape(np.array2string(self._data, threshold=50))
+    unit = html.escape(_unit_text(self))
+    dims = html.escape(str(self.dimension))
+    return (
+        f"<div class='dimtensor'><pre style='display:inline'>{values}</pre> "
+        f"<b>{unit}</b> <small>[{dims}] shape={self.shape} dtype={self.dtype}</small></div>"
+    )
+
+
+def __reduce__(self: DimArray) -> tuple[Any, tuple[Any, Unit]]:
+    # The ndarray pickles itself (protocol 5 buffers out of band included).
+    return (_core._dimarray_from_state, (self._data, self.unit))
+
+
+def __copy__(self: DimArray) -> DimArray:
+    return _wrap(self._data.copy(), self.unit)
+
+
+def __deepcopy__(self: DimArray, memo: dict[int, Any]) -> DimArray:
+    return _wrap(self._data.copy(), self.unit)
+
+
+def __array_function__(
+    self: DimArray, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    impl = HANDLED.get(func)
+    if impl is None:
+        name = getattr(func, "__module__", "numpy") + "." + getattr(func, "__name__", "?")
+        raise TypeError(
+            f"dimtensor has no unit rule for {name}; call it on .magnitude() or "
+            ".to_value(unit) and attach the unit you expect"
+        )
+    return impl(*args, **kwargs)
+
+
+# ---- methods ---------------------------------------------------------------
+
+
+def magnitude(self: DimArray) -> np.ndarray:
+    """A copy of the magnitudes, in this array's unit (dimtensor 5.x)."""
+    return self._data.copy()
+
+
+def to_base_units(self: DimArray) -> DimArray:
+    """The same quantity in coherent SI units (``km`` → ``m``, ``J`` stays)."""
+    return self.to(self.unit.to_base())
+
+
+def astype(self: DimArray, dtype: Any, *args: Any, **kwargs: Any) -> DimArray:
+    return _wrap(self._data.astype(dtype, *args, **kwargs), self.unit)
+
+
+def copy(self: DimArray) -> DimArray:
+    return _wrap(self._data.copy(), self.unit)
+
+
+def dot(self: DimArray, other: Any) -> DimArray:
+    return np.dot(self, other)
+
+
+def clip(self: DimArray, min: Any = None, max: Any = None, **kwargs: Any) -> DimArray:
+    return np.clip(self, min, max, **kwargs)
+
+
+def round(self: DimArray, decimals: int = 0) -> DimArray:
+    """Rounded magnitudes, in this array's unit."""
+    return _wrap(np.round(self._data, decimals), self.unit)
+
+
+def sqrt(self: DimArray) -> DimArray:
+    return np.sqrt(self)
+
+
+def _transposed(self: DimArray) -> DimArray:
+    return _wrap(self._data.T, self.unit)
+
+
+def _matrix_transposed(self: DimArray) -> DimArray:
+    return _wrap(np.swapaxes(self._data, -1, -2), self.unit)
+
+
+_METHODS: dict[str, Any] = {
+    "__getitem__": __getitem__,
+    "__setitem__": __setitem__,
+    "__iter__": __iter__,
+    "__float__": __float__,
+    "__int__": __int__,
+    "__complex__": __complex__,
+    "__index__": __index__,
+    "__str__": __str__,
+    "__repr__": __repr__,
+    "__format__": __format__,
+    "_repr_latex_": _repr_latex_,
+    "_repr_html_": _repr_html_,
+    "__reduce__": __reduce__,
+    "__copy__": __copy__,
+    "__deepcopy__": __deepcopy__,
+    "__array_function__": __array_function__,
+    "magnitude": magnitude,
+    "to_base_units": to_base_units,
+    "astype": astype,
+    "copy": copy,
+    "dot": dot,
+    "clip": clip,
+    "round": round,
+    "sqrt": sqrt,
+    "T": property(_transposed, doc="Transposed view; the unit is kept."),
+    "mT": property(_matrix_transposed, doc="Last two axes swapped; the unit is kept."),
+    "sum": _reduce("sum", "sum"),
+    "mean": _reduce("mean", "mean"),
+    "std": _reduce("std", "std"),
+    "var": _reduce("var", "var"),
+    "min": _reduce("min", "min"),
+    "max": _reduce("max", "max"),
+    "ptp": _reduce("ptp", "ptp"),
+    "argmin": _reduce("argmin", "argmin"),
+    "argmax": _reduce("argmax", "argmax"),
+    "cumsum": _reduce("cumsum", "cumsum"),
+    "prod": _reduce("prod", "prod"),
+    "cumprod": _reduce("cumprod", "cumprod"),
+    **{m: _shape_method(m) for m in ("reshape", "transpose", "flatten", "squeeze", "ravel")},
+    "swapaxes": _shape_method("swapaxes"),
+}
+
+
+def install() -> None:
+    """Attach the methods above to the Rust DimArray type (once)."""
+    for name, method in _METHODS.items():
+        setattr(DimArray, name, method)
+    DimArray.__hash__ = None  # mutable values: unhashable, like ndarray
+    DimArray.__array_priority__ = 20.0
