@@ -59,16 +59,31 @@ def _reduce(name: str, method: str) -> Callable[..., Any]:
             count = _reduced_count(self.shape, kwargs.get("axis", args[0] if args else None))
         unit = _core.reduction_unit(name, self.unit, count)
         out = kwargs.get("out")
+        affine = None
         if isinstance(out, DimArray):
+            if unit is not None and out.unit != unit:
+                # Checked before anything is written into out: an
+                # incompatible unit raises and leaves out as it was.
+                if not unit.is_compatible(out.unit):
+                    raise DimensionError(
+                        f"{name} gives '{unit}', which cannot be written into out= in '{out.unit}'"
+                    )
+                affine = unit.conversion_affine(out.unit)
             kwargs["out"] = out._data
-        values = getattr(self._data, method)(*args, **kwargs)
+        if method == "ptp":  # ndarray.ptp is gone in NumPy 2; np.ptp remains
+            values = np.ptp(self._data, *args, **kwargs)
+        else:
+            values = getattr(self._data, method)(*args, **kwargs)
         if unit is None:
             return values
         if isinstance(out, DimArray):
-            if out.unit != unit:
-                raise DimensionError(
-                    f"{name} gives '{unit}', which cannot be written into out= in '{out.unit}'"
-                )
+            if affine is not None:
+                # Computed in the rule's unit; brought into out's unit in place,
+                # as ufuncs do with out=.
+                a, b = affine
+                np.multiply(out._data, a, out=out._data)
+                if b:
+                    np.add(out._data, b, out=out._data)
             return out
         return _wrap(values, unit)
 
