@@ -172,11 +172,16 @@ def _unit_text(self: DimArray) -> str:
 
 def __str__(self: DimArray) -> str:
     unit = _unit_text(self)
-    text = np.array2string(self._data) if self.ndim else str(self._data[()])
+    if isinstance(self._data, np.ma.MaskedArray):
+        text = str(self._data)  # array2string would show masked values, not "--"
+    else:
+        text = np.array2string(self._data) if self.ndim else str(self._data[()])
     return f"{text} {unit}" if unit else text
 
 
 def __repr__(self: DimArray) -> str:
+    if isinstance(self._data, np.ma.MaskedArray):
+        return f"DimArray({self._data!r}, unit={str(self.unit)!r})"
     body = np.array_repr(self._data)
     inner = body[body.index("(") + 1 : body.rindex(")")]
     return f"DimArray({inner}, unit={str(self.unit)!r})"
