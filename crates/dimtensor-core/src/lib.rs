@@ -11,6 +11,7 @@ pub mod constants;
 pub mod dimension;
 pub mod error;
 pub mod format;
+pub mod kernels;
 pub mod parse;
 pub mod rational;
 pub mod registry;

@@ -204,10 +204,7 @@ type OutArgs<'py> = (Option<Bound<'py, PyDict>>, Vec<Option<Py<PyAny>>>);
 
 /// `out=` arguments: DimArrays are replaced by their data, and their units
 /// remembered so the results can be checked (or converted) into them.
-fn unwrap_out<'py>(
-    py: Python<'py>,
-    kwargs: Option<&Bound<'py, PyDict>>,
-) -> PyResult<OutArgs<'py>> {
+fn unwrap_out<'py>(py: Python<'py>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<OutArgs<'py>> {
     let Some(kw) = kwargs else {
         return Ok((None, Vec::new()));
     };
@@ -481,6 +478,16 @@ fn binop(
         && other.hasattr("__dimtensor_lazy__")?
     {
         return Ok(py.NotImplemented());
+    }
+    if let Ok(o) = other.cast::<PyDimArray>() {
+        let (a, b) = if reflected {
+            (o.get(), slf.get())
+        } else {
+            (slf.get(), o.get())
+        };
+        if let Some(r) = crate::kernels::try_binop(py, a, b, name)? {
+            return Ok(r);
+        }
     }
     let f = np_ufunc(py, name)?;
     let s = slf.clone().into_any();

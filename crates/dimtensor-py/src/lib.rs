@@ -7,6 +7,7 @@ mod array;
 mod constants;
 mod dimension;
 mod errors;
+mod kernels;
 mod unit;
 
 #[pymodule]
