@@ -3,6 +3,8 @@
 from fractions import Fraction
 from typing import Any, Final, final
 
+from typing_extensions import disjoint_base
+
 __version__: Final[str]
 __all__ = [
     "DIMENSIONLESS",
@@ -140,7 +142,7 @@ class UnitStrippedError(DimtensorError, TypeError): ...
 
 _ArrayLike = Any
 
-@final
+@disjoint_base
 class DimArray:
     """A NumPy array with a unit (see dimtensor.DimArray)."""
 

@@ -19,7 +19,7 @@ use crate::dimension::PyDimension;
 use crate::errors::{errors, to_pyerr, OrRaise};
 use crate::unit::{unit_arg, PyUnit};
 
-#[pyclass(name = "DimArray", module = "dimtensor", frozen, weakref)]
+#[pyclass(name = "DimArray", module = "dimtensor", frozen, weakref, subclass)]
 pub struct PyDimArray {
     pub data: Py<PyAny>,
     pub unit: Unit,

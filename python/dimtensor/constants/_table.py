@@ -3,41 +3,56 @@ values themselves live in the Rust core, ``constants.rs``)."""
 
 from __future__ import annotations
 
-from dimtensor._core import Unit, codata_table
+from dimtensor._core import DimArray, Unit, codata_table
 
 
-class Constant:
-    """A CODATA 2022 constant: value and standard uncertainty in ``unit``.
+class Constant(DimArray):
+    """A CODATA 2022 constant: a read-only 0-d :class:`~dimtensor.DimArray`
+    with its symbol, name and standard uncertainty.
 
-    >>> from dimtensor import constants
+    Constants take part in arithmetic like any DimArray; results are plain
+    DimArrays.
+
+    >>> from dimtensor import constants, units
     >>> constants.c.value, constants.c.unit.symbol, constants.c.is_exact
     (299792458.0, 'm/s', True)
     >>> constants.G.relative_uncertainty
     2.2474...e-05
+    >>> (constants.h * constants.c).to("eV*nm")
+    DimArray(1239.84198..., unit='eV·nm')
     """
-
-    __slots__ = ("_key", "name", "symbol", "uncertainty", "unit", "value")
 
     symbol: str
     name: str
     value: float
     uncertainty: float
-    unit: Unit
 
-    def __init__(
-        self, symbol: str, name: str, value: float, unit: Unit, uncertainty: float = 0.0
-    ) -> None:
+    def __new__(
+        cls, symbol: str, name: str, value: float, unit: Unit | str, uncertainty: float = 0.0
+    ) -> Constant:
+        self = super().__new__(cls, float(value), unit)
+        self._data.flags.writeable = False  # a constant's value never changes
         for attr, v in (
             ("symbol", symbol),
             ("name", name),
             ("value", float(value)),
-            ("unit", unit),
             ("uncertainty", float(uncertainty)),
         ):
             object.__setattr__(self, attr, v)
+        return self
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Constant {self.symbol!r} is immutable")
+
+    # Immutable and unique per process (registered constants unpickle as
+    # themselves), so identity hashing is sound; == stays element-wise.
+    __hash__ = object.__hash__
+
+    def __copy__(self) -> Constant:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Constant:
+        return self
 
     @property
     def is_exact(self) -> bool:
@@ -49,15 +64,12 @@ class Constant:
         """Standard uncertainty divided by the magnitude of the value."""
         return self.uncertainty / abs(self.value) if self.value else 0.0
 
-    def to_value(self, unit: Unit | str | None = None) -> float:
-        """The value in ``unit`` (default: the constant's own unit)."""
+    def to_value(self, unit: Unit | str | None = None) -> float:  # type: ignore[override]
+        """The value in ``unit`` (default: the constant's own unit), as a float."""
         if unit is None:
             return self.value
         a, b = self.unit.conversion_affine(unit)
         return a * self.value + b
-
-    def __float__(self) -> float:
-        return self.value
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # A CODATA constant unpickles (and copies) as the registered object
