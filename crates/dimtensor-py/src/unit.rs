@@ -90,6 +90,19 @@ fn py_literal(s: &str) -> String {
     out
 }
 
+/// Plain array data that `array * unit` turns into a DimArray: an ndarray
+/// (not a DimArray, which multiplies through its own operators) or a list
+/// or tuple.
+fn is_array_data(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    if obj.is_instance_of::<crate::array::PyDimArray>() {
+        return Ok(false);
+    }
+    let ndarray = crate::array::numpy(obj.py())?.getattr("ndarray")?;
+    Ok(obj.is_instance(&ndarray)?
+        || obj.is_instance_of::<pyo3::types::PyList>()
+        || obj.is_instance_of::<PyTuple>())
+}
+
 /// A `Unit` or unit text.
 pub fn unit_arg(obj: &Bound<'_, PyAny>) -> PyResult<Unit> {
     if let Ok(u) = obj.cast::<PyUnit>() {
@@ -254,6 +267,12 @@ impl PyUnit {
                 py,
                 Unit::number(x).and_then(|n| n.mul(&self.0)).or_raise(py)?,
             ),
+            // `np.array([1, 2]) * units.m`, `[1, 2] * units.m`: a DimArray.
+            None if is_array_data(other)? => crate::array::wrap(
+                py,
+                &crate::array::as_array(py, other, None, false)?,
+                self.0.clone(),
+            ),
             None => Ok(py.NotImplemented()),
         }
     }
@@ -276,6 +295,12 @@ impl PyUnit {
             Some(x) => new_unit(
                 py,
                 Unit::number(x).and_then(|n| n.div(&self.0)).or_raise(py)?,
+            ),
+            // `np.array([1, 2]) / units.s`: a DimArray in 1/s.
+            None if is_array_data(other)? => crate::array::wrap(
+                py,
+                &crate::array::as_array(py, other, None, false)?,
+                Unit::one().div(&self.0).or_raise(py)?,
             ),
             None => Ok(py.NotImplemented()),
         }
