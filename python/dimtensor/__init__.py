@@ -14,6 +14,8 @@ from dimtensor import _dimarray, constants, errors, units
 from dimtensor._core import DIMENSIONLESS, DimArray, Dimension, Unit, __version__
 
 _dimarray.install()
+# Registers the NumPy functions DimArray.__array_function__ handles.
+from dimtensor import _array_functions  # noqa: E402, F401
 
 __all__ = [
     "DIMENSIONLESS",
