@@ -12,6 +12,7 @@
 
 from dimtensor import _dimarray, constants, errors, units
 from dimtensor._core import DIMENSIONLESS, DimArray, Dimension, Unit, __version__
+from dimtensor.functions import concatenate, dot, matmul, norm, split, stack
 
 _dimarray.install()
 # Registers the NumPy functions DimArray.__array_function__ handles.
@@ -23,7 +24,13 @@ __all__ = [
     "Dimension",
     "Unit",
     "__version__",
+    "concatenate",
     "constants",
+    "dot",
     "errors",
+    "matmul",
+    "norm",
+    "split",
+    "stack",
     "units",
 ]
