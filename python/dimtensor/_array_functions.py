@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -34,7 +35,7 @@ import numpy as np
 
 from dimtensor import _core
 from dimtensor._core import DimArray, Unit
-from dimtensor._dimarray import _reduced_count, implements
+from dimtensor._dimarray import implements
 from dimtensor.errors import DimensionError, DimtensorError
 
 _ONE = Unit("")
@@ -499,6 +500,14 @@ def _quantile_q(q: Any, percent: bool) -> Any:
     if not isinstance(q, DimArray):
         return q
     return q.to_value(_PERCENT if percent else _ONE)
+
+
+def _reduced_count(shape: tuple[int, ...], axis: Any) -> int:
+    """How many elements each result of a reduction over ``axis`` combines."""
+    if axis is None:
+        return math.prod(shape)
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return math.prod(shape[a] for a in axes)
 
 
 def _reduction(func: Callable[..., Any], name: str) -> None:

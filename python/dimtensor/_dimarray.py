@@ -12,7 +12,6 @@ operands are brought to one unit by ``_core.same_unit_plan``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,7 +19,6 @@ import numpy as np
 
 from dimtensor import _core
 from dimtensor._core import DimArray, Unit
-from dimtensor.errors import DimensionError
 
 # numpy function -> implementation, filled by @implements (see _array_functions).
 HANDLED: dict[Callable[..., Any], Callable[..., Any]] = {}
@@ -41,57 +39,16 @@ def _wrap(values: Any, unit: Unit) -> DimArray:
     return _core._wrap(values, unit)
 
 
-def _reduced_count(shape: tuple[int, ...], axis: Any) -> int:
-    """How many elements each result of a reduction over ``axis`` combines."""
-    if axis is None:
-        return math.prod(shape)
-    axes = axis if isinstance(axis, tuple) else (axis,)
-    return math.prod(shape[a] for a in axes)
-
-
-def _reduce(name: str, method: str) -> Callable[..., Any]:
-    """A method that reduces the magnitudes with ``ndarray.<method>`` and
-    gives the result the unit the rule table assigns to ``name``."""
+def _reduce(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A method that is ``func(self, ...)``: the NumPy function's unit-aware
+    implementation (``_array_functions``) is the one place for each rule,
+    including arguments such as ``initial=``, ``where=`` and ``out=``."""
 
     def reduction(self: DimArray, *args: Any, **kwargs: Any) -> Any:
-        count = None
-        if name in ("prod", "nanprod", "cumprod"):
-            count = _reduced_count(self.shape, kwargs.get("axis", args[0] if args else None))
-        unit = _core.reduction_unit(name, self.unit, count)
-        out = kwargs.get("out")
-        affine = None
-        if isinstance(out, DimArray):
-            if unit is not None and out.unit != unit:
-                # Checked before anything is written into out: an
-                # incompatible unit raises and leaves out as it was.
-                if not unit.is_compatible(out.unit):
-                    raise DimensionError(
-                        f"{name} gives '{unit}', which cannot be written into out= in '{out.unit}'"
-                    )
-                affine = unit.conversion_affine(out.unit)
-            kwargs["out"] = out._data
-        if method == "ptp":  # ndarray.ptp is gone in NumPy 2; np.ptp remains
-            values = np.ptp(self._data, *args, **kwargs)
-        else:
-            values = getattr(self._data, method)(*args, **kwargs)
-        if unit is None:
-            return values
-        if isinstance(out, DimArray):
-            if affine is not None:
-                # Computed in the rule's unit; brought into out's unit in place,
-                # as ufuncs do with out=.
-                a, b = affine
-                np.multiply(out._data, a, out=out._data)
-                if b:
-                    np.add(out._data, b, out=out._data)
-            return out
-        return _wrap(values, unit)
+        return func(self, *args, **kwargs)
 
-    reduction.__name__ = method
-    reduction.__doc__ = (
-        f"``ndarray.{method}`` of the magnitudes, with the unit rule of ``{name}`` "
-        "(see API.md §4 for offset units)."
-    )
+    reduction.__name__ = func.__name__
+    reduction.__doc__ = f"``numpy.{func.__name__}(self, ...)`` with units."
     return reduction
 
 
@@ -316,18 +273,18 @@ _METHODS: dict[str, Any] = {
     "sqrt": sqrt,
     "T": property(_transposed, doc="Transposed view; the unit is kept."),
     "mT": property(_matrix_transposed, doc="Last two axes swapped; the unit is kept."),
-    "sum": _reduce("sum", "sum"),
-    "mean": _reduce("mean", "mean"),
-    "std": _reduce("std", "std"),
-    "var": _reduce("var", "var"),
-    "min": _reduce("min", "min"),
-    "max": _reduce("max", "max"),
-    "ptp": _reduce("ptp", "ptp"),
-    "argmin": _reduce("argmin", "argmin"),
-    "argmax": _reduce("argmax", "argmax"),
-    "cumsum": _reduce("cumsum", "cumsum"),
-    "prod": _reduce("prod", "prod"),
-    "cumprod": _reduce("cumprod", "cumprod"),
+    "sum": _reduce(np.sum),
+    "mean": _reduce(np.mean),
+    "std": _reduce(np.std),
+    "var": _reduce(np.var),
+    "min": _reduce(np.min),
+    "max": _reduce(np.max),
+    "ptp": _reduce(np.ptp),
+    "argmin": _reduce(np.argmin),
+    "argmax": _reduce(np.argmax),
+    "cumsum": _reduce(np.cumsum),
+    "prod": _reduce(np.prod),
+    "cumprod": _reduce(np.cumprod),
     **{m: _shape_method(m) for m in ("reshape", "transpose", "flatten", "squeeze", "ravel")},
     "swapaxes": _shape_method("swapaxes"),
 }
