@@ -1,6 +1,6 @@
-"""A short tour of dimtensor's units engine: parsing (CF/UDUNITS included),
-conversions, offset temperatures, CODATA constants, and the errors you get
-when units do not fit.
+"""A short tour of dimtensor: parsing unit text (CF/UDUNITS included),
+conversions, offset temperatures, arrays with units, CODATA constants, and
+the errors you get when units do not fit.
 
 Run with ``make demo`` or ``python examples/units_tour.py``.
 """
@@ -8,6 +8,8 @@ Run with ``make demo`` or ``python examples/units_tour.py``.
 from __future__ import annotations
 
 import dimtensor as dt
+import numpy as np
+from dimtensor import DimArray
 from dimtensor import constants as k
 from dimtensor import units as u
 from dimtensor.errors import DimensionError, UnitParseError
@@ -65,19 +67,26 @@ def constants() -> None:
     section("CODATA 2022 constants")
     for c in (k.c, k.h, k.G, k.alpha, k.m_e):
         print(f"  {c}")
-    # Photon energy of 500 nm light, E = h·c/λ: the unit algebra gives the
-    # unit of the product, the conversion factor takes it to eV.
-    wavelength_nm = 500.0
-    energy_unit = k.h.unit * k.c.unit / u.nm
-    energy_ev = k.h.value * k.c.value / wavelength_nm * energy_unit.conversion_factor(u.eV)
-    print(f"\n  E = h·c/λ for λ = {wavelength_nm:g} nm: unit {energy_unit} → {energy_ev:.4f} eV")
-    # Bohr radius from its definition, a₀ = ħ / (mₑ c α), in ångström.
-    a0_unit = k.hbar.unit / (k.m_e.unit * k.c.unit * k.alpha.unit)
-    a0 = k.hbar.value / (k.m_e.value * k.c.value * k.alpha.value)
-    print(
-        f"  a₀ = ħ/(mₑ·c·α) = {a0 * a0_unit.conversion_factor(u.angstrom):.6f} Å "
-        f"(CODATA: {k.a_0.to_value(u.angstrom):.6f} Å)"
-    )
+    # Constants are 0-d DimArrays: they take part in arithmetic directly.
+    wavelengths = DimArray([400.0, 500.0, 700.0], "nm")
+    photon = (k.h * k.c / wavelengths).to("eV")
+    print(f"\n  E = h·c/λ for λ = {wavelengths}: {photon:.4f}")
+    a0 = (k.hbar / (k.m_e * k.c * k.alpha)).to("angstrom")
+    print(f"  a₀ = ħ/(mₑ·c·α) = {a0:.6f}   (CODATA: {k.a_0.to_value('angstrom'):.6f} Å)")
+
+
+def arrays() -> None:
+    section("Arrays with units (NumPy underneath)")
+    speed = DimArray([36.0, 72.0, 108.0], "km/h")
+    time = DimArray([10.0, 20.0, 30.0], "s")
+    print(f"  speed {speed}, time {time}")
+    print(f"  distance = speed·time = {(speed * time).to('m')}")
+    mixed = DimArray([1.0, 2.0], "m") + DimArray([1.0, 2.0], "km")
+    print(f"  1 m + 1 km, 2 m + 2 km = {mixed}   (right operand converted to the left unit)")
+    area = DimArray([4.0, 9.0], "m^2")
+    print(f"  np.sqrt({area}) = {np.sqrt(area)};  mean {np.mean(area)}, std {np.std(area)}")
+    temps = DimArray([15.0, 25.0], "degC")
+    print(f"  {temps} in K: {temps.to('K')}; difference {temps[1] - temps[0]}")
 
 
 def mistakes() -> None:
@@ -95,12 +104,21 @@ def mistakes() -> None:
         u.degC * u.m
     except dt.errors.OffsetUnitError as e:
         print(f"  {type(e).__name__}: {e}")
+    try:
+        DimArray([1.0, 2.0], "m") + DimArray([3.0, 4.0], "s")
+    except DimensionError as e:
+        print(f"  {type(e).__name__}: {e}")
+    try:
+        np.asarray(DimArray([1.0, 2.0], "Pa"))
+    except dt.errors.UnitStrippedError as e:
+        print(f"  {type(e).__name__}: {e}")
 
 
 def main() -> None:
-    print(f"dimtensor {dt.__version__}: units engine tour")
+    print(f"dimtensor {dt.__version__}: a tour")
     conversions()
     cf_strings()
+    arrays()
     constants()
     mistakes()
 
