@@ -16,13 +16,24 @@ OPS = [
     (operator.sub, np.subtract),
     (operator.mul, np.multiply),
     (operator.truediv, np.divide),
+    (operator.lt, np.less),
+    (operator.le, np.less_equal),
+    (operator.gt, np.greater),
+    (operator.ge, np.greater_equal),
+    (operator.eq, np.equal),
+    (operator.ne, np.not_equal),
 ]
 # Pairs of units with the same dimension (conversion folded into the loop)
 # and with different ones (for * and /).
 UNITS = ["m", "km", "mm", "ft", "s", "h", "kg", "g", "1", "%", "m/s", "km/h"]
 
 
-def same_bits(x: DimArray, y: DimArray) -> None:
+def same_bits(x: DimArray | np.ndarray, y: DimArray | np.ndarray) -> None:
+    if not isinstance(y, DimArray):  # comparisons give plain boolean arrays
+        assert not isinstance(x, DimArray)
+        np.testing.assert_array_equal(x, y)
+        assert x.dtype == y.dtype == np.bool_
+        return
     assert x.unit == y.unit and x.unit.symbol == y.unit.symbol
     assert x.dtype == y.dtype and x.shape == y.shape
     # Bit patterns, so NaNs and signed zeros must match too.
@@ -82,3 +93,23 @@ def test_inputs_the_fast_path_declines_give_the_same_answer(make) -> None:
     expected = np.asarray(a, dtype=float) + np.asarray(b, dtype=float) * 1000.0
     np.testing.assert_allclose(np.asarray((x + y).to_value(), dtype=float), expected)
     assert (x + y).unit == x.unit
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    dtype=st.sampled_from([np.float64, np.float32]),
+    shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=5),
+    pair=st.sampled_from(
+        [("m", "km"), ("km", "mm"), ("degC", "degF"), ("degF", "K"), ("K", "degC"), ("%", "1")]
+    ),
+    data=st.data(),
+)
+def test_conversion_equals_numpy_arithmetic(dtype, shape, pair, data) -> None:
+    """`.to()` runs one Rust pass; NumPy's `x * a (+ b)` is the reference."""
+    x = data.draw(hnp.arrays(dtype, shape, elements=st.floats(-1e6, 1e6, width=32)))
+    q = DimArray(x, pair[0])
+    a, b = q.unit.conversion_affine(pair[1])
+    expected = np.multiply(x, a) + b if b else np.multiply(x, a)
+    got = q.to(pair[1])
+    assert got.dtype == dtype
+    assert np.ascontiguousarray(got._data).tobytes() == np.ascontiguousarray(expected).tobytes()

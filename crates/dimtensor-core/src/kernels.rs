@@ -11,6 +11,7 @@ use std::ops::{Add, Div, Mul, Sub};
 /// Float types with kernels.
 pub trait Real:
     Copy
+    + PartialOrd
     + Add<Output = Self>
     + Sub<Output = Self>
     + Mul<Output = Self>
@@ -83,27 +84,122 @@ fn run<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) {
     }
 }
 
+/// Comparisons, optionally against `f·b` (`a_m < b_km` is `a < 1000·b`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+#[inline(always)]
+fn run_cmp<T: Real>(op: CmpOp, factor: Option<f64>, a: &[T], b: &[T], out: &mut [bool]) {
+    let n = out.len().min(a.len()).min(b.len());
+    let (a, b, out) = (&a[..n], &b[..n], &mut out[..n]);
+    let f = factor.map(T::from_f64);
+    macro_rules! each {
+        ($cmp:expr) => {
+            match f {
+                None => out
+                    .iter_mut()
+                    .zip(a.iter().zip(b))
+                    .for_each(|(o, (&x, &y))| *o = $cmp(x, y)),
+                Some(f) => out
+                    .iter_mut()
+                    .zip(a.iter().zip(b))
+                    .for_each(|(o, (&x, &y))| *o = $cmp(x, y * f)),
+            }
+        };
+    }
+    match op {
+        CmpOp::Lt => each!(|x: T, y: T| x < y),
+        CmpOp::Le => each!(|x: T, y: T| x <= y),
+        CmpOp::Gt => each!(|x: T, y: T| x > y),
+        CmpOp::Ge => each!(|x: T, y: T| x >= y),
+        CmpOp::Eq => each!(|x: T, y: T| x == y),
+        CmpOp::Ne => each!(|x: T, y: T| x != y),
+    }
+}
+
+/// `out[i] = a·x[i] (+ b)`: a unit conversion in one pass. `offset` None
+/// scales only, as NumPy's `x * a` would; Some(b) adds after rounding the
+/// product, as `x * a + b` would.
+#[inline(always)]
+fn run_affine<T: Real>(a: f64, offset: Option<f64>, x: &[T], out: &mut [T]) {
+    let n = out.len().min(x.len());
+    let (x, out) = (&x[..n], &mut out[..n]);
+    let a = T::from_f64(a);
+    match offset.map(T::from_f64) {
+        None => out.iter_mut().zip(x).for_each(|(o, &v)| *o = v * a),
+        Some(b) => out.iter_mut().zip(x).for_each(|(o, &v)| *o = v * a + b),
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::{run, BinOp, Real};
+    use super::{run, run_affine, run_cmp, BinOp, CmpOp, Real};
 
-    /// The same loop compiled for AVX2 (no FMA: results stay identical).
+    // The same loops compiled for AVX2 (no FMA: results stay identical).
     #[target_feature(enable = "avx2")]
     pub fn binop<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) {
         run(op, a, b, out)
     }
+
+    #[target_feature(enable = "avx2")]
+    pub fn compare<T: Real>(op: CmpOp, f: Option<f64>, a: &[T], b: &[T], out: &mut [bool]) {
+        run_cmp(op, f, a, b, out)
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub fn affine<T: Real>(a: f64, b: Option<f64>, x: &[T], out: &mut [T]) {
+        run_affine(a, b, x, out)
+    }
+}
+
+fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::arch::is_x86_feature_detected!("avx2");
+    #[cfg(not(target_arch = "x86_64"))]
+    return false;
 }
 
 /// `out[i] = a[i] op b[i]` over the common length of the three slices.
 #[allow(unsafe_code)]
 pub fn binop<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
+    if has_avx2() {
         // SAFETY: the CPU supports AVX2, checked just above.
         unsafe { avx2::binop(op, a, b, out) };
         return;
     }
     run(op, a, b, out)
+}
+
+/// `out[i] = a[i] op (f·)b[i]` over the common length of the three slices.
+#[allow(unsafe_code)]
+pub fn compare<T: Real>(op: CmpOp, factor: Option<f64>, a: &[T], b: &[T], out: &mut [bool]) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        unsafe { avx2::compare(op, factor, a, b, out) };
+        return;
+    }
+    run_cmp(op, factor, a, b, out)
+}
+
+/// `out[i] = a·x[i] (+ offset)` over the common length of the slices.
+#[allow(unsafe_code)]
+pub fn affine<T: Real>(a: f64, offset: Option<f64>, x: &[T], out: &mut [T]) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        unsafe { avx2::affine(a, offset, x, out) };
+        return;
+    }
+    run_affine(a, offset, x, out)
 }
 
 #[cfg(test)]
@@ -140,6 +236,31 @@ mod tests {
             out,
             [1.0 + 0.1 * 1000.0, 2.5 + 0.2 * 1000.0, -3.0 + 0.3 * 1000.0]
         );
+    }
+
+    #[test]
+    fn comparisons_scale_then_compare() {
+        let a = [1.0, 2000.0, 3.0, f64::NAN];
+        let b = [0.001, 2.0, 0.002, 1.0];
+        let mut out = [false; 4];
+        compare(CmpOp::Eq, Some(1000.0), &a, &b, &mut out);
+        assert_eq!(out, [1.0 == 0.001 * 1000.0, true, false, false]);
+        compare(CmpOp::Gt, Some(1000.0), &a, &b, &mut out);
+        assert_eq!(out, [1.0 > 0.001 * 1000.0, false, true, false]);
+        compare(CmpOp::Ne, None, &a, &b, &mut out);
+        assert_eq!(out, [true, true, true, true]);
+    }
+
+    #[test]
+    fn affine_rounds_like_numpy() {
+        let x = [20.0f64, -40.0, 0.1];
+        let mut out = [0.0; 3];
+        affine(1.8, Some(32.0), &x, &mut out);
+        for i in 0..3 {
+            assert_eq!(out[i].to_bits(), (x[i] * 1.8 + 32.0).to_bits());
+        }
+        affine(1000.0, None, &x, &mut out);
+        assert_eq!(out, [20_000.0, -40_000.0, 0.1 * 1000.0]);
     }
 
     #[test]

@@ -13,6 +13,9 @@
 
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+use smallvec::{smallvec, SmallVec};
+
 use crate::error::{Error, Result};
 use crate::format::Format;
 use crate::rational::Rational;
@@ -39,6 +42,11 @@ impl<'a> From<&'a Unit> for Operand<'a> {
         Operand::Unit(u)
     }
 }
+
+/// Per-input conversions and per-output units, stored inline (ufuncs have
+/// at most three inputs and two outputs): a plan allocates nothing.
+pub type Converts = SmallVec<[Convert; 3]>;
+pub type Outs = SmallVec<[Out; 2]>;
 
 /// What to do to one input's magnitudes before calling the ufunc.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -83,8 +91,8 @@ pub enum Out {
 /// per output.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
-    pub inputs: Vec<Convert>,
-    pub outputs: Vec<Out>,
+    pub inputs: Converts,
+    pub outputs: Outs,
     /// `Some(c)`: every element of the result is `c`, whatever the values
     /// (`equal`/`not_equal` between different dimensions: all False / all
     /// True, no error, as NumPy does for incomparable types).
@@ -298,10 +306,10 @@ pub const UFUNCS: &[(&str, u8, u8, Class)] = &[
 ];
 
 fn entry(name: &str) -> Option<&'static (&'static str, u8, u8, Class)> {
-    UFUNCS
-        .binary_search_by(|e| e.0.cmp(name))
-        .ok()
-        .map(|i| &UFUNCS[i])
+    // Hashed once: a lookup sits on the path of every DimArray operation.
+    static INDEX: OnceLock<FxHashMap<&'static str, usize>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| UFUNCS.iter().enumerate().map(|(i, e)| (e.0, i)).collect());
+    index.get(name).map(|&i| &UFUNCS[i])
 }
 
 pub fn is_known_ufunc(name: &str) -> bool {
@@ -357,7 +365,7 @@ pub fn ufunc_plan(name: &str, operands: &[Operand], power_exponent: Option<f64>)
 /// `what` names the function in error messages.
 pub fn same_unit_plan(what: &str, operands: &[Operand]) -> Result<Plan> {
     let (inputs, unit) = same_unit(what, operands, Points).map_err(|e| algebra_error(what, e))?;
-    Ok(plan(inputs, vec![Out::Unit(unit)]))
+    Ok(plan(inputs, smallvec![Out::Unit(unit)]))
 }
 
 /// Unit algebra reports an out-of-range scale (`km**400`) as `Invalid`; here
@@ -374,7 +382,7 @@ fn apply(class: Class, name: &str, ops: &[Operand], power_exponent: Option<f64>)
     match class {
         SameUnit(rule) => {
             let (inputs, unit) = same_unit(name, ops, rule)?;
-            Ok(plan(inputs, vec![Out::Unit(unit)]))
+            Ok(plan(inputs, smallvec![Out::Unit(unit)]))
         }
         Compare { differ } => compare(name, ops, differ),
         Multiply => product(name, ops, false),
@@ -385,31 +393,40 @@ fn apply(class: Class, name: &str, ops: &[Operand], power_exponent: Option<f64>)
         InverseTrig => dimensionless(name, ops, named("rad")),
         Atan2 => {
             let (inputs, _) = same_unit(name, ops, Reject)?;
-            Ok(plan(inputs, vec![Out::Unit(named("rad"))]))
+            Ok(plan(inputs, smallvec![Out::Unit(named("rad"))]))
         }
         AngleTo { from, to } => angle_to(name, ops[0], named(from), named(to)),
         Preserve { offset_ok } => {
             if !offset_ok {
                 no_offset(name, ops[0])?;
             }
-            Ok(plan(vec![Convert::None], vec![Out::Unit(unit_of(ops[0]))]))
+            Ok(plan(
+                smallvec![Convert::None],
+                smallvec![Out::Unit(unit_of(ops[0]))],
+            ))
         }
         Sign => {
             no_offset(name, ops[0])?;
-            Ok(plan(vec![Convert::None], vec![Out::Unit(Unit::one())]))
+            Ok(plan(
+                smallvec![Convert::None],
+                smallvec![Out::Unit(Unit::one())],
+            ))
         }
         Heaviside => {
             no_offset(name, ops[0])?;
             let h0 = to_scale_one(name, ops[1])?;
-            Ok(plan(vec![Convert::None, h0], vec![Out::Unit(Unit::one())]))
+            Ok(plan(
+                smallvec![Convert::None, h0],
+                smallvec![Out::Unit(Unit::one())],
+            ))
         }
         Copysign => {
             // Both signs depend on the origin of an offset scale.
             no_offset(name, ops[0])?;
             no_offset(name, ops[1])?;
             Ok(plan(
-                vec![Convert::None; 2],
-                vec![Out::Unit(unit_of(ops[0]))],
+                smallvec![Convert::None; 2],
+                smallvec![Out::Unit(unit_of(ops[0]))],
             ))
         }
         Ldexp => {
@@ -417,17 +434,20 @@ fn apply(class: Class, name: &str, ops: &[Operand], power_exponent: Option<f64>)
             no_offset(name, ops[0])?;
             plain_integer(name, ops[1])?;
             Ok(plan(
-                vec![Convert::None; 2],
-                vec![Out::Unit(unit_of(ops[0]))],
+                smallvec![Convert::None; 2],
+                smallvec![Out::Unit(unit_of(ops[0]))],
             ))
         }
         FloorDivide => {
             let (inputs, _) = same_unit(name, ops, Reject)?;
-            Ok(plan(inputs, vec![Out::Unit(Unit::one())]))
+            Ok(plan(inputs, smallvec![Out::Unit(Unit::one())]))
         }
         Divmod => {
             let (inputs, unit) = same_unit(name, ops, Reject)?;
-            Ok(plan(inputs, vec![Out::Unit(Unit::one()), Out::Unit(unit)]))
+            Ok(plan(
+                inputs,
+                smallvec![Out::Unit(Unit::one()), Out::Unit(unit)],
+            ))
         }
         Modf => {
             // The fractional part is x − trunc(x): a difference, so an
@@ -435,32 +455,35 @@ fn apply(class: Class, name: &str, ops: &[Operand], power_exponent: Option<f64>)
             let u = unit_of(ops[0]);
             let frac = delta_unit(&u)?;
             Ok(plan(
-                vec![Convert::None],
-                vec![Out::Unit(frac), Out::Unit(u)],
+                smallvec![Convert::None],
+                smallvec![Out::Unit(frac), Out::Unit(u)],
             ))
         }
         Frexp => {
             // x = mantissa·2^e scales the mantissa.
             no_offset(name, ops[0])?;
             Ok(plan(
-                vec![Convert::None],
-                vec![Out::Unit(unit_of(ops[0])), Out::Plain],
+                smallvec![Convert::None],
+                smallvec![Out::Unit(unit_of(ops[0])), Out::Plain],
             ))
         }
-        Predicate => Ok(plan(vec![Convert::None; ops.len()], vec![Out::Plain])),
+        Predicate => Ok(plan(
+            smallvec![Convert::None; ops.len()],
+            smallvec![Out::Plain],
+        )),
         Integer => {
             for &op in ops {
                 plain_integer(name, op)?;
             }
             Ok(plan(
-                vec![Convert::None; ops.len()],
-                vec![Out::Unit(Unit::one())],
+                smallvec![Convert::None; ops.len()],
+                smallvec![Out::Unit(Unit::one())],
             ))
         }
     }
 }
 
-fn plan(inputs: Vec<Convert>, outputs: Vec<Out>) -> Plan {
+fn plan(inputs: Converts, outputs: Outs) -> Plan {
     Plan {
         inputs,
         outputs,
@@ -572,8 +595,8 @@ fn no_offset(name: &str, op: Operand) -> Result<()> {
 /// Same-unit core: the reference is the first non-wildcard operand; every
 /// other non-wildcard operand must share its dimension and is converted to
 /// its unit as `rule` says. Returns the conversions and the result unit.
-fn same_unit(name: &str, ops: &[Operand], rule: OffsetRule) -> Result<(Vec<Convert>, Unit)> {
-    let mut inputs = vec![Convert::None; ops.len()];
+fn same_unit(name: &str, ops: &[Operand], rule: OffsetRule) -> Result<(Converts, Unit)> {
+    let mut inputs = smallvec![Convert::None; ops.len()];
     let Some(ri) = ops.iter().position(|o| !matches!(o, Operand::Wildcard)) else {
         return Ok((inputs, Unit::one()));
     };
@@ -650,15 +673,15 @@ fn compare(name: &str, ops: &[Operand], differ: Option<bool>) -> Result<Plan> {
         if let Some(first) = dims.next() {
             if dims.any(|d| d != first) {
                 return Ok(Plan {
-                    inputs: vec![Convert::None; ops.len()],
-                    outputs: vec![Out::Plain],
+                    inputs: smallvec![Convert::None; ops.len()],
+                    outputs: smallvec![Out::Plain],
                     constant: Some(c),
                 });
             }
         }
     }
     let (inputs, _) = same_unit(name, ops, Points)?;
-    Ok(plan(inputs, vec![Out::Plain]))
+    Ok(plan(inputs, smallvec![Out::Plain]))
 }
 
 fn product(name: &str, ops: &[Operand], divide: bool) -> Result<Plan> {
@@ -679,7 +702,10 @@ fn product(name: &str, ops: &[Operand], divide: bool) -> Result<Plan> {
     }
     let (a, b) = (unit_of(ops[0]), unit_of(ops[1]));
     let unit = if divide { a.div(&b)? } else { a.mul(&b)? };
-    Ok(plan(vec![Convert::None; 2], vec![Out::Unit(unit)]))
+    Ok(plan(
+        smallvec![Convert::None; 2],
+        smallvec![Out::Unit(unit)],
+    ))
 }
 
 fn power_of(name: &str, op: Operand, p: Rational) -> Result<Plan> {
@@ -693,7 +719,7 @@ fn power_of(name: &str, op: Operand, p: Rational) -> Result<Plan> {
         }
     }
     let unit = unit_of(op).powr(p)?;
-    Ok(plan(vec![Convert::None], vec![Out::Unit(unit)]))
+    Ok(plan(smallvec![Convert::None], smallvec![Out::Unit(unit)]))
 }
 
 fn power(name: &str, base: Operand, exp: Operand, power_exponent: Option<f64>) -> Result<Plan> {
@@ -716,8 +742,8 @@ fn power(name: &str, base: Operand, exp: Operand, power_exponent: Option<f64>) -
     if b.dimension().is_dimensionless() {
         // Any exponent: the base as a pure number, result 1.
         return Ok(plan(
-            vec![Convert::scale(b.scale()), exp_conv],
-            vec![Out::Unit(Unit::one())],
+            smallvec![Convert::scale(b.scale()), exp_conv],
+            smallvec![Out::Unit(Unit::one())],
         ));
     }
     let Some(p) = power_exponent else {
@@ -730,8 +756,8 @@ fn power(name: &str, base: Operand, exp: Operand, power_exponent: Option<f64>) -
     };
     let p = Rational::from_f64(exp_conv.apply(p), 1000)?;
     Ok(plan(
-        vec![Convert::None, exp_conv],
-        vec![Out::Unit(b.powr(p)?)],
+        smallvec![Convert::None, exp_conv],
+        smallvec![Out::Unit(b.powr(p)?)],
     ))
 }
 
@@ -752,8 +778,8 @@ fn dimensionless(name: &str, ops: &[Operand], out: Unit) -> Result<Plan> {
     let inputs = ops
         .iter()
         .map(|&op| to_scale_one(name, op))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(plan(inputs, vec![Out::Unit(out)]))
+        .collect::<Result<Converts>>()?;
+    Ok(plan(inputs, smallvec![Out::Unit(out)]))
 }
 
 /// deg2rad/radians and rad2deg/degrees: the ufunc assumes its input is in
@@ -768,8 +794,8 @@ fn angle_to(name: &str, op: Operand, from: Unit, to: Unit) -> Result<Plan> {
         )));
     }
     Ok(plan(
-        vec![Convert::scale(u.scale() / from.scale())],
-        vec![Out::Unit(to)],
+        smallvec![Convert::scale(u.scale() / from.scale())],
+        smallvec![Out::Unit(to)],
     ))
 }
 

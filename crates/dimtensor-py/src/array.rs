@@ -84,6 +84,9 @@ pub fn as_array<'py>(
 
 /// `a·x + b` on an array (or scalar); `x` itself when nothing changes.
 fn convert<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, c: Convert) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(done) = crate::kernels::try_convert(py, x, c) {
+        return Ok(done);
+    }
     match c {
         Convert::None => Ok(x.clone()),
         Convert::Scale(a) => np_ufunc(py, "multiply")?.call1((x, a)),

@@ -1,14 +1,17 @@
-//! DimArray's fast path: `+ - * /` between two DimArrays whose data are
-//! exact, aligned, C-contiguous ndarrays of the same shape and float dtype
-//! (float64 or float32, native byte order). The unit rule is settled in
-//! Rust and the loop (with any conversion factor folded in) runs in the
-//! core's kernels, skipping NumPy's ufunc dispatch on small arrays and the
-//! temporary of a separate conversion on large ones. Everything else
-//! returns `None` and takes the general path, which gives identical results.
+//! DimArray's fast path. When every array involved is an exact, aligned,
+//! C-contiguous ndarray of one shape and dtype float64 or float32 (native
+//! byte order), the core's one-pass kernels replace NumPy's ufuncs:
+//! `+ - * /` and comparisons between two DimArrays, with the unit
+//! conversion folded into the loop, and unit conversions (`.to()` and the
+//! conversions of the general path). This skips NumPy's dispatch on small
+//! arrays and the temporary of a separate conversion on large ones.
+//!
+//! Units are never decided here: the core's rule table gives the plan, and
+//! this file only maps it onto a kernel. Anything else returns `None` and
+//! takes the general path, whose results are identical.
 
-use dimtensor_core::kernels::{binop, BinOp, Real};
-use dimtensor_core::unit::close;
-use dimtensor_core::Unit;
+use dimtensor_core::kernels::{affine, binop, compare, BinOp, CmpOp, Real};
+use dimtensor_core::rules::{self, Convert, Operand, Out};
 use numpy::{Element, PyArrayDyn, PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 
@@ -17,92 +20,176 @@ use crate::array::PyDimArray;
 /// Above this many elements the loop runs with the GIL released.
 const DETACH_ABOVE: usize = 16_384;
 
-/// The kernel and result unit for `a name b`, when the fast path applies.
-fn plan(name: &str, a: &Unit, b: &Unit) -> Option<(BinOp, Unit)> {
-    match name {
-        "add" | "subtract" => {
-            // Offset units have their own rules (degC − degC is a delta).
-            if a.has_offset() || b.has_offset() || !a.is_compatible(b) {
-                return None;
-            }
-            let f = b.scale() / a.scale();
-            let op = match (name, close(f, 1.0)) {
-                ("add", true) => BinOp::Add,
-                ("add", false) => BinOp::AddScaled(f),
-                (_, true) => BinOp::Sub,
-                (_, false) => BinOp::SubScaled(f),
-            };
-            Some((op, a.clone()))
-        }
-        // An error (an offset unit, say) is left to the general path to raise.
-        "multiply" => Some((BinOp::Mul, a.mul(b).ok()?)),
-        "divide" => Some((BinOp::Div, a.div(b).ok()?)),
-        _ => None,
+/// What the kernel computes for one planned operation.
+enum Kernel {
+    Arith(BinOp),
+    Cmp(CmpOp, Option<f64>),
+}
+
+/// The kernel for `name` with the given plan, when one exists: the first
+/// input unconverted, the second at most scaled.
+fn kernel(name: &str, plan: &rules::Plan) -> Option<Kernel> {
+    if plan.constant.is_some() || plan.inputs.first() != Some(&Convert::None) {
+        return None;
     }
+    let factor = match plan.inputs.get(1)? {
+        Convert::None => None,
+        Convert::Scale(f) => Some(*f),
+        Convert::Affine(..) => return None,
+    };
+    Some(match (name, factor) {
+        ("add", None) => Kernel::Arith(BinOp::Add),
+        ("add", Some(f)) => Kernel::Arith(BinOp::AddScaled(f)),
+        ("subtract", None) => Kernel::Arith(BinOp::Sub),
+        ("subtract", Some(f)) => Kernel::Arith(BinOp::SubScaled(f)),
+        ("multiply", None) => Kernel::Arith(BinOp::Mul),
+        ("divide", None) => Kernel::Arith(BinOp::Div),
+        ("less", f) => Kernel::Cmp(CmpOp::Lt, f),
+        ("less_equal", f) => Kernel::Cmp(CmpOp::Le, f),
+        ("greater", f) => Kernel::Cmp(CmpOp::Gt, f),
+        ("greater_equal", f) => Kernel::Cmp(CmpOp::Ge, f),
+        ("equal", f) => Kernel::Cmp(CmpOp::Eq, f),
+        ("not_equal", f) => Kernel::Cmp(CmpOp::Ne, f),
+        _ => return None,
+    })
+}
+
+/// Runs `f` with the GIL released when the work is large enough to matter.
+fn maybe_detach<F: FnOnce() + Send>(py: Python<'_>, n: usize, f: F) {
+    if n > DETACH_ABOVE {
+        py.detach(f)
+    } else {
+        f()
+    }
+}
+
+/// Two typed arrays.
+type Pair<'a, 'py, T> = (&'a Bound<'py, PyArrayDyn<T>>, &'a Bound<'py, PyArrayDyn<T>>);
+
+/// Both arrays typed `T`, laid out so that element i of one is element i of
+/// the other.
+fn pair<'a, 'py, T: Element>(
+    a: &'a Bound<'py, PyAny>,
+    b: &'a Bound<'py, PyAny>,
+) -> Option<Pair<'a, 'py, T>> {
+    let (x, y) = (
+        a.cast_exact::<PyArrayDyn<T>>().ok()?,
+        b.cast_exact::<PyArrayDyn<T>>().ok()?,
+    );
+    let laid_out = |z: &Bound<'py, PyArrayDyn<T>>| z.is_c_contiguous() && z.is_aligned();
+    (laid_out(x) && laid_out(y) && x.shape() == y.shape()).then_some((x, y))
 }
 
 fn typed<T: Element + Real>(
     py: Python<'_>,
     a: &Bound<'_, PyAny>,
     b: &Bound<'_, PyAny>,
-    op: BinOp,
-    unit: &Unit,
+    kernel: &Kernel,
+    out_unit: Option<&dimtensor_core::Unit>,
 ) -> PyResult<Option<Py<PyAny>>> {
-    let (Ok(x), Ok(y)) = (
-        a.cast_exact::<PyArrayDyn<T>>(),
-        b.cast_exact::<PyArrayDyn<T>>(),
-    ) else {
+    let Some((x, y)) = pair::<T>(a, b) else {
         return Ok(None);
     };
-    // Same shape, both C-ordered: element i of one is element i of the other.
-    if !(x.is_c_contiguous() && y.is_c_contiguous() && x.is_aligned() && y.is_aligned())
-        || x.shape() != y.shape()
-    {
-        return Ok(None);
-    }
     #[allow(unsafe_code)]
-    // SAFETY: `out` is new, uninitialised and filled completely below before
-    // anyone can see it. The inputs are read while NumPy's own loops would
-    // read them, with the same guarantees: no other Rust reference to their
-    // data exists, and concurrent writes from Python threads are a race in
-    // NumPy too.
+    // SAFETY: `out` is new, uninitialised and filled completely before anyone
+    // can see it. The inputs are read while NumPy's own loops would read
+    // them, with the same guarantees: no other Rust reference to their data
+    // exists, and concurrent writes from Python threads are a race in NumPy
+    // too. `as_slice` checks alignment and contiguity.
     let result = unsafe {
-        let out = PyArrayDyn::<T>::new(py, x.shape(), false);
-        let (Ok(sa), Ok(sb), Ok(so)) = (x.as_slice(), y.as_slice(), out.as_slice_mut()) else {
+        let (Ok(sa), Ok(sb)) = (x.as_slice(), y.as_slice()) else {
             return Ok(None);
         };
-        if so.len() > DETACH_ABOVE {
-            py.detach(|| binop(op, sa, sb, so));
-        } else {
-            binop(op, sa, sb, so);
+        match kernel {
+            Kernel::Arith(op) => {
+                let out = PyArrayDyn::<T>::new(py, x.shape(), false);
+                let so = out.as_slice_mut().expect("a new array is contiguous");
+                maybe_detach(py, so.len(), || binop(*op, sa, sb, so));
+                out.into_any()
+            }
+            Kernel::Cmp(op, f) => {
+                let out = PyArrayDyn::<bool>::new(py, x.shape(), false);
+                let so = out.as_slice_mut().expect("a new array is contiguous");
+                maybe_detach(py, so.len(), || compare(*op, *f, sa, sb, so));
+                out.into_any()
+            }
         }
-        out
     };
-    Ok(Some(
-        Py::new(
+    Ok(Some(match out_unit {
+        Some(u) => Py::new(
             py,
             PyDimArray {
-                data: result.into_any().unbind(),
-                unit: unit.clone(),
+                data: result.unbind(),
+                unit: u.clone(),
             },
         )?
         .into_any(),
-    ))
+        None => result.unbind(),
+    }))
 }
 
-/// `a name b` on the fast path, or None to take the general one.
+/// `a name b` on the fast path, or None to take the general one (which also
+/// raises any unit error).
 pub fn try_binop(
     py: Python<'_>,
     a: &PyDimArray,
     b: &PyDimArray,
     name: &str,
 ) -> PyResult<Option<Py<PyAny>>> {
-    let Some((op, unit)) = plan(name, &a.unit, &b.unit) else {
+    let Ok(plan) = rules::ufunc_plan(
+        name,
+        &[Operand::Unit(&a.unit), Operand::Unit(&b.unit)],
+        None,
+    ) else {
         return Ok(None);
     };
+    let Some(kernel) = kernel(name, &plan) else {
+        return Ok(None);
+    };
+    let out_unit = match plan.outputs.first() {
+        Some(Out::Unit(u)) => Some(u),
+        _ => None,
+    };
     let (da, db) = (a.data.bind(py), b.data.bind(py));
-    if let Some(r) = typed::<f64>(py, da, db, op, &unit)? {
+    if let Some(r) = typed::<f64>(py, da, db, &kernel, out_unit)? {
         return Ok(Some(r));
     }
-    typed::<f32>(py, da, db, op, &unit)
+    typed::<f32>(py, da, db, &kernel, out_unit)
+}
+
+fn convert_typed<'py, T: Element + Real>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    a: f64,
+    b: Option<f64>,
+) -> Option<Bound<'py, PyAny>> {
+    let x = data.cast_exact::<PyArrayDyn<T>>().ok()?;
+    if !(x.is_c_contiguous() && x.is_aligned()) {
+        return None;
+    }
+    #[allow(unsafe_code)]
+    // SAFETY: as in `typed`: a new output filled completely, the input read
+    // with NumPy's guarantees.
+    unsafe {
+        let sx = x.as_slice().ok()?;
+        let out = PyArrayDyn::<T>::new(py, x.shape(), false);
+        let so = out.as_slice_mut().expect("a new array is contiguous");
+        maybe_detach(py, so.len(), || affine(a, b, sx, so));
+        Some(out.into_any())
+    }
+}
+
+/// `data` converted by `c` in one pass, or None when the fast path does not
+/// apply (the caller then uses NumPy).
+pub fn try_convert<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    c: Convert,
+) -> Option<Bound<'py, PyAny>> {
+    let (a, b) = match c {
+        Convert::None => return None,
+        Convert::Scale(a) => (a, None),
+        Convert::Affine(a, b) => (a, Some(b)),
+    };
+    convert_typed::<f64>(py, data, a, b).or_else(|| convert_typed::<f32>(py, data, a, b))
 }
