@@ -1018,3 +1018,25 @@ def test_masked_values_print_as_masked() -> None:
     assert r.startswith("DimArray(masked_array(data=[1.0, --, 3.0],")
     assert r.endswith("unit='m')")
     assert "inf" not in str(x) + r
+
+
+def test_dot() -> None:
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    v = np.array([0.5, -1.0])
+    check(DimArray(v, "m").dot(DimArray(v, "s")), v.dot(v), units.m * units.s)
+    check(DimArray(a, "N").dot(DimArray(v, "m")), a.dot(v), units.N * units.m)
+    check(DimArray(a, "N").dot(v), a.dot(v), "N")
+    check(DimArray(a, "km").dot(DimArray(a, "km")), a.dot(a), units.km**2)
+
+
+def test_clip() -> None:
+    av = np.array([0.5, 1.5, 2.5])
+    x = DimArray(av, "m")
+    check(x.clip(DimArray(1.0, "m"), DimArray(0.002, "km")), np.clip(av, 1.0, 2.0), "m")
+    check(x.clip(DimArray(100.0, "cm")), np.clip(av, 1.0, None), "m")
+    check(x.clip(max=DimArray(2000.0, "mm")), np.clip(av, None, 2.0), "m")
+    check(x.clip(0, np.inf), av, "m")
+    with pytest.raises(DimensionError):
+        x.clip(DimArray(1.0, "s"), DimArray(2.0, "s"))
+    with pytest.raises(DimensionError):
+        x.clip(1.0, 2.0)

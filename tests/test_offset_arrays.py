@@ -300,3 +300,9 @@ def test_origin_dependent_ufuncs_raise(ufunc: Any) -> None:
 def test_picking_ufuncs_convert_points(ufunc: Any) -> None:
     f = np.array([68.0, 50.0, 212.0])  # 20, 10, 100 degC
     check(ufunc(DimArray(C, "degC"), DimArray(f, "degF")), ufunc(C, [20.0, 10.0, 100.0]), "degC")
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_median_keeps_the_point_unit(axis: int | None) -> None:
+    for unit in ("degC", "degF"):
+        check(np.median(DimArray(T2, unit), axis=axis), np.median(T2, axis=axis), unit)
