@@ -306,3 +306,14 @@ def test_picking_ufuncs_convert_points(ufunc: Any) -> None:
 def test_median_keeps_the_point_unit(axis: int | None) -> None:
     for unit in ("degC", "degF"):
         check(np.median(DimArray(T2, unit), axis=axis), np.median(T2, axis=axis), unit)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(
+    "op", [lambda t, n: t * n, lambda t, n: n * t, lambda t, n: t / n], ids=["t*n", "n*t", "t/n"]
+)
+def test_a_point_times_a_dimensionless_array_raises(op: Any, dtype: Any) -> None:
+    # Same shape, contiguous floats: the operands the fast path takes.
+    t = DimArray(np.array([20.0, 30.0], dtype=dtype), "degC")
+    with pytest.raises(OffsetUnitError):
+        op(t, DimArray(np.array([2.0, 2.0], dtype=dtype)))
