@@ -5,6 +5,10 @@
 //! the floating-point operations NumPy's ufuncs would (`b·f` rounded, then
 //! added; no fused multiply-add), so fast path and fallback agree bit for
 //! bit. On x86-64 an AVX2 build of the same loop is chosen at run time.
+//!
+//! The arithmetic kernels also report whether every result is finite: a
+//! non-finite one (overflow, 0/0, x/0) sends the caller back to NumPy, which
+//! then warns or raises as `np.errstate` says.
 
 use std::ops::{Add, Div, Mul, Sub};
 
@@ -20,17 +24,24 @@ pub trait Real:
     + Sync
 {
     fn from_f64(x: f64) -> Self;
+    fn is_finite(self) -> bool;
 }
 
 impl Real for f64 {
     fn from_f64(x: f64) -> f64 {
         x
     }
+    fn is_finite(self) -> bool {
+        f64::is_finite(self)
+    }
 }
 
 impl Real for f32 {
     fn from_f64(x: f64) -> f32 {
         x as f32
+    }
+    fn is_finite(self) -> bool {
+        f32::is_finite(self)
     }
 }
 
@@ -47,39 +58,36 @@ pub enum BinOp {
     SubScaled(f64),
 }
 
+/// `out[i] = f(a[i], b[i])`, noting in the same pass whether every result
+/// is finite (an and-reduction, which vectorises with the loop).
 #[inline(always)]
-fn run<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) {
+fn zip_finite<T: Real>(a: &[T], b: &[T], out: &mut [T], f: impl Fn(T, T) -> T) -> bool {
+    let mut ok = true;
+    for (o, (&x, &y)) in out.iter_mut().zip(a.iter().zip(b)) {
+        let v = f(x, y);
+        *o = v;
+        ok &= v.is_finite();
+    }
+    ok
+}
+
+#[inline(always)]
+fn run<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) -> bool {
     let n = out.len().min(a.len()).min(b.len());
     let (a, b, out) = (&a[..n], &b[..n], &mut out[..n]);
     // One loop per operation, each simple enough to vectorise.
     match op {
-        BinOp::Add => out
-            .iter_mut()
-            .zip(a.iter().zip(b))
-            .for_each(|(o, (&x, &y))| *o = x + y),
-        BinOp::Sub => out
-            .iter_mut()
-            .zip(a.iter().zip(b))
-            .for_each(|(o, (&x, &y))| *o = x - y),
-        BinOp::Mul => out
-            .iter_mut()
-            .zip(a.iter().zip(b))
-            .for_each(|(o, (&x, &y))| *o = x * y),
-        BinOp::Div => out
-            .iter_mut()
-            .zip(a.iter().zip(b))
-            .for_each(|(o, (&x, &y))| *o = x / y),
+        BinOp::Add => zip_finite(a, b, out, |x, y| x + y),
+        BinOp::Sub => zip_finite(a, b, out, |x, y| x - y),
+        BinOp::Mul => zip_finite(a, b, out, |x, y| x * y),
+        BinOp::Div => zip_finite(a, b, out, |x, y| x / y),
         BinOp::AddScaled(f) => {
             let f = T::from_f64(f);
-            out.iter_mut()
-                .zip(a.iter().zip(b))
-                .for_each(|(o, (&x, &y))| *o = x + y * f)
+            zip_finite(a, b, out, |x, y| x + y * f)
         }
         BinOp::SubScaled(f) => {
             let f = T::from_f64(f);
-            out.iter_mut()
-                .zip(a.iter().zip(b))
-                .for_each(|(o, (&x, &y))| *o = x - y * f)
+            zip_finite(a, b, out, |x, y| x - y * f)
         }
     }
 }
@@ -128,13 +136,13 @@ fn run_cmp<T: Real>(op: CmpOp, factor: Option<f64>, a: &[T], b: &[T], out: &mut 
 /// scales only, as NumPy's `x * a` would; Some(b) adds after rounding the
 /// product, as `x * a + b` would.
 #[inline(always)]
-fn run_affine<T: Real>(a: f64, offset: Option<f64>, x: &[T], out: &mut [T]) {
+fn run_affine<T: Real>(a: f64, offset: Option<f64>, x: &[T], out: &mut [T]) -> bool {
     let n = out.len().min(x.len());
     let (x, out) = (&x[..n], &mut out[..n]);
     let a = T::from_f64(a);
     match offset.map(T::from_f64) {
-        None => out.iter_mut().zip(x).for_each(|(o, &v)| *o = v * a),
-        Some(b) => out.iter_mut().zip(x).for_each(|(o, &v)| *o = v * a + b),
+        None => zip_finite(x, x, out, |v, _| v * a),
+        Some(b) => zip_finite(x, x, out, |v, _| v * a + b),
     }
 }
 
@@ -144,7 +152,7 @@ mod avx2 {
 
     // The same loops compiled for AVX2 (no FMA: results stay identical).
     #[target_feature(enable = "avx2")]
-    pub fn binop<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) {
+    pub fn binop<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) -> bool {
         run(op, a, b, out)
     }
 
@@ -154,7 +162,7 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    pub fn affine<T: Real>(a: f64, b: Option<f64>, x: &[T], out: &mut [T]) {
+    pub fn affine<T: Real>(a: f64, b: Option<f64>, x: &[T], out: &mut [T]) -> bool {
         run_affine(a, b, x, out)
     }
 }
@@ -166,14 +174,14 @@ fn has_avx2() -> bool {
     return false;
 }
 
-/// `out[i] = a[i] op b[i]` over the common length of the three slices.
+/// `out[i] = a[i] op b[i]` over the common length of the three slices;
+/// true when every result is finite.
 #[allow(unsafe_code)]
-pub fn binop<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) {
+pub fn binop<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) -> bool {
     #[cfg(target_arch = "x86_64")]
     if has_avx2() {
         // SAFETY: the CPU supports AVX2, checked just above.
-        unsafe { avx2::binop(op, a, b, out) };
-        return;
+        return unsafe { avx2::binop(op, a, b, out) };
     }
     run(op, a, b, out)
 }
@@ -190,14 +198,14 @@ pub fn compare<T: Real>(op: CmpOp, factor: Option<f64>, a: &[T], b: &[T], out: &
     run_cmp(op, factor, a, b, out)
 }
 
-/// `out[i] = a·x[i] (+ offset)` over the common length of the slices.
+/// `out[i] = a·x[i] (+ offset)` over the common length of the slices; true
+/// when every result is finite.
 #[allow(unsafe_code)]
-pub fn affine<T: Real>(a: f64, offset: Option<f64>, x: &[T], out: &mut [T]) {
+pub fn affine<T: Real>(a: f64, offset: Option<f64>, x: &[T], out: &mut [T]) -> bool {
     #[cfg(target_arch = "x86_64")]
     if has_avx2() {
         // SAFETY: the CPU supports AVX2, checked just above.
-        unsafe { avx2::affine(a, offset, x, out) };
-        return;
+        return unsafe { avx2::affine(a, offset, x, out) };
     }
     run_affine(a, offset, x, out)
 }
@@ -261,6 +269,16 @@ mod tests {
         }
         affine(1000.0, None, &x, &mut out);
         assert_eq!(out, [20_000.0, -40_000.0, 0.1 * 1000.0]);
+    }
+
+    #[test]
+    fn non_finite_results_are_reported() {
+        let mut out = [0.0; 2];
+        assert!(binop(BinOp::Div, &[1.0, 2.0], &[2.0, 4.0], &mut out));
+        assert!(!binop(BinOp::Div, &[1.0, 0.0], &[0.0, 4.0], &mut out));
+        assert!(!binop(BinOp::Mul, &[1e300, 1.0], &[1e300, 1.0], &mut out));
+        assert!(!affine(1e300, None, &[1e300f64, 1.0], &mut out));
+        assert!(affine(2.0, Some(1.0), &[1.0f64, 2.0], &mut out));
     }
 
     #[test]

@@ -191,10 +191,8 @@ fn uniform_exponent(py: Python<'_>, e: &Bound<'_, PyAny>) -> PyResult<Option<f64
         return Ok(None);
     }
     let first = arr.getattr("flat")?.get_item(0)?;
-    let same: bool = numpy(py)?
-        .getattr("all")?
-        .call1((arr.eq(&first)?,))?
-        .extract()?;
+    let equal = np_ufunc(py, "equal")?.call1((&arr, &first))?;
+    let same: bool = numpy(py)?.getattr("all")?.call1((equal,))?.extract()?;
     Ok(if same {
         first.extract::<f64>().ok()
     } else {
@@ -212,13 +210,22 @@ fn unwrap_out<'py>(py: Python<'py>, kwargs: Option<&Bound<'py, PyDict>>) -> PyRe
         return Ok((None, Vec::new()));
     };
     let kw = kw.copy()?;
-    let Some(out) = kw.get_item("out")? else {
+    let out = kw.get_item("out")?;
+    let outs: Vec<Bound<'py, PyAny>> = match &out {
+        None => Vec::new(),
+        Some(o) => match o.cast::<PyTuple>() {
+            Ok(t) => t.iter().collect(),
+            Err(_) => vec![o.clone()],
+        },
+    };
+    if outs.iter().all(|o| o.is_none()) {
+        // NumPy drops `out=None` before calling us; with where= it must be
+        // passed on, or NumPy warns about uninitialised output.
+        if kw.contains("where")? {
+            kw.set_item("out", py.None())?;
+        }
         return Ok((Some(kw), Vec::new()));
-    };
-    let outs: Vec<Bound<'py, PyAny>> = match out.cast::<PyTuple>() {
-        Ok(t) => t.iter().collect(),
-        Err(_) => vec![out.clone()],
-    };
+    }
     let mut targets = Vec::with_capacity(outs.len());
     let mut raw = Vec::with_capacity(outs.len());
     for o in &outs {
@@ -232,6 +239,32 @@ fn unwrap_out<'py>(py: Python<'py>, kwargs: Option<&Bound<'py, PyDict>>) -> PyRe
     }
     kw.set_item("out", PyTuple::new(py, raw)?)?;
     Ok((Some(kw), targets))
+}
+
+/// Before a ufunc writes into `out=` DimArrays: each must be convertible
+/// from its output's unit (checked before anything is written), and one in
+/// another unit is brought into the rule's unit in place, so that elements
+/// the ufunc skips (`where=`) come back unchanged when `wrap_outputs`
+/// converts the whole array back.
+fn prepare_outs(py: Python<'_>, outs: &[Out], targets: &[Option<Py<PyAny>>]) -> PyResult<()> {
+    for (o, t) in outs.iter().zip(targets) {
+        let (Out::Unit(u), Some(t)) = (o, t) else {
+            continue;
+        };
+        let t = t.bind(py).cast::<PyDimArray>()?.get();
+        let (a, b) = t.unit.affine_to(u).or_raise(py)?;
+        u.affine_to(&t.unit).or_raise(py)?;
+        if t.unit != *u {
+            let data = t.data.bind(py);
+            let kw = PyDict::new(py);
+            kw.set_item("out", data)?;
+            np_ufunc(py, "multiply")?.call((data, a), Some(&kw))?;
+            if b != 0.0 {
+                np_ufunc(py, "add")?.call((data, b), Some(&kw))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Wraps the outputs of a ufunc call into DimArrays with the plan's units,
@@ -325,6 +358,7 @@ pub fn apply_ufunc<'py>(
     } else {
         ufunc.getattr(method)?
     };
+    prepare_outs(py, &plan.outputs, &targets)?;
     let result = f.call(PyTuple::new(py, args)?, kw.as_ref())?;
     wrap_outputs(py, &result, &plan.outputs, &targets)
 }
@@ -413,14 +447,15 @@ fn apply_reduction<'py>(
     let (kw, targets) = unwrap_out(py, kwargs)?;
     let mut args = vec![data];
     args.extend(inputs[1..].iter().cloned());
+    let outs = [match out_unit {
+        Some(u) => Out::Unit(u),
+        None => Out::Plain,
+    }];
+    prepare_outs(py, &outs, &targets)?;
     let result = ufunc
         .getattr(method)?
         .call(PyTuple::new(py, args)?, kw.as_ref())?;
-    let out = match out_unit {
-        Some(u) => Out::Unit(u),
-        None => Out::Plain,
-    };
-    wrap_outputs(py, &result, &[out], &targets)
+    wrap_outputs(py, &result, &outs, &targets)
 }
 
 /// `ufunc.at(a, indices, b)`: in place, so the result must stay in a's unit.
@@ -730,6 +765,39 @@ impl PyDimArray {
     ) -> PyResult<Py<PyAny>> {
         crate::dimension::no_modulus(modulo, "arrays with units")?;
         binop(slf, other, "power", true)
+    }
+    fn __and__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        binop(slf, other, "bitwise_and", false)
+    }
+    fn __rand__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        binop(slf, other, "bitwise_and", true)
+    }
+    fn __or__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        binop(slf, other, "bitwise_or", false)
+    }
+    fn __ror__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        binop(slf, other, "bitwise_or", true)
+    }
+    fn __xor__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        binop(slf, other, "bitwise_xor", false)
+    }
+    fn __rxor__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        binop(slf, other, "bitwise_xor", true)
+    }
+    fn __lshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        binop(slf, other, "left_shift", false)
+    }
+    fn __rlshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        binop(slf, other, "left_shift", true)
+    }
+    fn __rshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        binop(slf, other, "right_shift", false)
+    }
+    fn __rrshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        binop(slf, other, "right_shift", true)
+    }
+    fn __invert__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        unary(slf, "invert")
     }
     fn __neg__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         unary(slf, "negative")

@@ -55,7 +55,7 @@ fn kernel(name: &str, plan: &rules::Plan) -> Option<Kernel> {
 }
 
 /// Runs `f` with the GIL released when the work is large enough to matter.
-fn maybe_detach<F: FnOnce() + Send>(py: Python<'_>, n: usize, f: F) {
+fn maybe_detach<R: Send, F: FnOnce() -> R + Send>(py: Python<'_>, n: usize, f: F) -> R {
     if n > DETACH_ABOVE {
         py.detach(f)
     } else {
@@ -104,7 +104,11 @@ fn typed<T: Element + Real>(
             Kernel::Arith(op) => {
                 let out = PyArrayDyn::<T>::new(py, x.shape(), false);
                 let so = out.as_slice_mut().expect("a new array is contiguous");
-                maybe_detach(py, so.len(), || binop(*op, sa, sb, so));
+                // Non-finite results go back to NumPy, which warns or raises
+                // as np.errstate says.
+                if !maybe_detach(py, so.len(), || binop(*op, sa, sb, so)) {
+                    return Ok(None);
+                }
                 out.into_any()
             }
             Kernel::Cmp(op, f) => {
@@ -174,8 +178,8 @@ fn convert_typed<'py, T: Element + Real>(
         let sx = x.as_slice().ok()?;
         let out = PyArrayDyn::<T>::new(py, x.shape(), false);
         let so = out.as_slice_mut().expect("a new array is contiguous");
-        maybe_detach(py, so.len(), || affine(a, b, sx, so));
-        Some(out.into_any())
+        // Non-finite results (overflow) go back to NumPy, which warns.
+        maybe_detach(py, so.len(), || affine(a, b, sx, so)).then(|| out.into_any())
     }
 }
 
