@@ -367,6 +367,22 @@ impl Unit {
         Ok(a)
     }
 
+    /// The same value written the same way: bit-equal scale, offset and
+    /// factor and the same terms. Stricter than `==` (which ignores the
+    /// symbol), for caches whose answers include a symbol.
+    pub fn identical(&self, o: &Unit) -> bool {
+        self.dim == o.dim
+            && self.scale.to_bits() == o.scale.to_bits()
+            && self.offset.to_bits() == o.offset.to_bits()
+            && self.factor.to_bits() == o.factor.to_bits()
+            && self.terms.len() == o.terms.len()
+            && self
+                .terms
+                .iter()
+                .zip(&o.terms)
+                .all(|(a, b)| a.name == b.name && a.exp == b.exp)
+    }
+
     /// This unit's value written with `other`'s symbol (`other == self`).
     pub fn with_symbol_of(&self, other: &Unit) -> Unit {
         Unit {

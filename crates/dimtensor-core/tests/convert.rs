@@ -367,3 +367,17 @@ fn to_base_writes_si_base_units() {
         assert_eq!(b.dimension(), p(t).dimension());
     }
 }
+
+#[test]
+fn identical_is_stricter_than_equal() {
+    let n = get("N");
+    let kg_m_s2 = p("kg*m/s^2");
+    assert!(n == kg_m_s2, "equal by value");
+    assert!(
+        !n.identical(&kg_m_s2),
+        "different symbols are not identical"
+    );
+    assert!(n.identical(&p("N")));
+    assert!(p("km/h").identical(&p("km/h")));
+    assert!(!p("km").identical(&p("m")));
+}

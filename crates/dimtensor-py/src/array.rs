@@ -507,7 +507,7 @@ fn apply_at<'py>(
 fn binop(
     slf: &Bound<'_, PyDimArray>,
     other: &Bound<'_, PyAny>,
-    name: &str,
+    name: &'static str,
     reflected: bool,
 ) -> PyResult<Py<PyAny>> {
     let py = slf.py();

@@ -11,7 +11,10 @@
 //! takes the general path, whose results are identical.
 
 use dimtensor_core::kernels::{affine, binop, compare, BinOp, CmpOp, Real};
+use std::cell::RefCell;
+
 use dimtensor_core::rules::{self, Convert, Operand, Out};
+use dimtensor_core::Unit;
 use numpy::{Element, PyArrayDyn, PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 
@@ -21,6 +24,7 @@ use crate::array::PyDimArray;
 const DETACH_ABOVE: usize = 16_384;
 
 /// What the kernel computes for one planned operation.
+#[derive(Clone, Copy)]
 enum Kernel {
     Arith(BinOp),
     Cmp(CmpOp, Option<f64>),
@@ -132,28 +136,71 @@ fn typed<T: Element + Real>(
     }))
 }
 
+/// One remembered answer of the rule table for the fast path.
+struct Memo {
+    name: &'static str,
+    a: Unit,
+    b: Unit,
+    kernel: Option<Kernel>,
+    out: Option<Unit>,
+}
+
+/// How many recent (operation, units) plans each thread remembers: loops
+/// repeat a few operations on a few units, and a plan costs more than a
+/// small array's whole computation.
+const MEMO_SIZE: usize = 8;
+
+thread_local! {
+    static MEMO: RefCell<Vec<Memo>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The kernel and output unit for `a name b` (None: no fast path, or a unit
+/// error for the general path to raise). Answers come from the rule table,
+/// remembered per thread for units that are identical (value and symbol).
+fn planned(name: &'static str, a: &Unit, b: &Unit) -> Option<(Kernel, Option<Unit>)> {
+    let hit = MEMO.with_borrow(|memo| {
+        memo.iter()
+            .find(|m| m.name == name && m.a.identical(a) && m.b.identical(b))
+            .map(|m| m.kernel.map(|k| (k, m.out.clone())))
+    });
+    if let Some(answer) = hit {
+        return answer;
+    }
+    let plan = rules::ufunc_plan(name, &[Operand::Unit(a), Operand::Unit(b)], None).ok();
+    let k = plan.as_ref().and_then(|p| kernel(name, p));
+    let out = match plan.as_ref().and_then(|p| p.outputs.first()) {
+        Some(Out::Unit(u)) => Some(u.clone()),
+        _ => None,
+    };
+    if plan.is_some() {
+        MEMO.with_borrow_mut(|memo| {
+            if memo.len() == MEMO_SIZE {
+                memo.remove(0);
+            }
+            memo.push(Memo {
+                name,
+                a: a.clone(),
+                b: b.clone(),
+                kernel: k,
+                out: out.clone(),
+            });
+        });
+    }
+    k.map(|k| (k, out))
+}
+
 /// `a name b` on the fast path, or None to take the general one (which also
 /// raises any unit error).
 pub fn try_binop(
     py: Python<'_>,
     a: &PyDimArray,
     b: &PyDimArray,
-    name: &str,
+    name: &'static str,
 ) -> PyResult<Option<Py<PyAny>>> {
-    let Ok(plan) = rules::ufunc_plan(
-        name,
-        &[Operand::Unit(&a.unit), Operand::Unit(&b.unit)],
-        None,
-    ) else {
+    let Some((kernel, out_unit)) = planned(name, &a.unit, &b.unit) else {
         return Ok(None);
     };
-    let Some(kernel) = kernel(name, &plan) else {
-        return Ok(None);
-    };
-    let out_unit = match plan.outputs.first() {
-        Some(Out::Unit(u)) => Some(u),
-        _ => None,
-    };
+    let out_unit = out_unit.as_ref();
     let (da, db) = (a.data.bind(py), b.data.bind(py));
     if let Some(r) = typed::<f64>(py, da, db, &kernel, out_unit)? {
         return Ok(Some(r));
