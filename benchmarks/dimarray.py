@@ -26,13 +26,6 @@ RESULTS = Path(__file__).parent / "results"
 SIZES = [1, 100, 10_000, 1_000_000, 10_000_000]
 
 
-def best_ns(stmt: str, names: dict[str, object], n: int, repeat: int) -> float:
-    """Best-of-``repeat`` time per execution of ``stmt``, in nanoseconds."""
-    number = max(1, min(200_000, int(2e7 / max(n, 1))))
-    runs = timeit.repeat(stmt, globals=names, number=number, repeat=repeat)
-    return min(runs) / number * 1e9
-
-
 def peers() -> dict[str, dict[str, object]]:
     """Unit libraries installed here: how to make a quantity in m and km."""
     out: dict[str, dict[str, object]] = {}
@@ -99,15 +92,33 @@ def main() -> None:
     rng = np.random.default_rng(0)
     for n in sizes:
         a, b = rng.random(n), rng.random(n)
-        base = {
-            name: best_ns(stmt, {"a": a, "b": b}, n, repeat) for name, (_, stmt, _) in CASES.items()
-        }
-        handwritten = best_ns("a + b * 1000.0", {"a": a, "b": b}, n, repeat)
+        plain = {"a": a, "b": b}
+        quantities = {}
         for lib, make in libs.items():
-            qa, qb, qkm = make["m"](a), make["m"](b), make["km"](b)  # type: ignore[operator]
-            names = {"qa": qa, "qb": qb, "qkm": qkm}
-            for case, (stmt, _, target) in CASES.items():
-                t = best_ns(stmt, names, n, repeat)
+            quantities[lib] = {"qa": make["m"](a), "qb": make["m"](b), "qkm": make["km"](b)}  # type: ignore[operator]
+        number = max(1, min(200_000, int(2e7 / max(n, 1))))
+        for case, (stmt, np_stmt, target) in CASES.items():
+            # Interleaved: each repeat times NumPy and then every library, so
+            # drift on a shared machine hits all series alike; best of each.
+            best = {
+                "numpy": float("inf"),
+                "hand": float("inf"),
+                **{lib: float("inf") for lib in libs},
+            }
+            for _ in range(repeat):
+                best["numpy"] = min(
+                    best["numpy"], timeit.timeit(np_stmt, globals=plain, number=number)
+                )
+                if case == "a_m+b_km":
+                    best["hand"] = min(
+                        best["hand"], timeit.timeit("a + b * 1000.0", globals=plain, number=number)
+                    )
+                for lib in libs:
+                    t = timeit.timeit(stmt, globals=quantities[lib], number=number)
+                    best[lib] = min(best[lib], t)
+            np_ns = best["numpy"] / number * 1e9
+            for lib, make in libs.items():
+                t = best[lib] / number * 1e9
                 rows.append(
                     {
                         "library": lib,
@@ -115,10 +126,12 @@ def main() -> None:
                         "case": case,
                         "n": n,
                         "ns": t,
-                        "numpy_ns": base[case],
-                        "ratio": t / base[case],
+                        "numpy_ns": np_ns,
+                        "ratio": t / np_ns,
                         "target": target if lib == "dimtensor" else None,
-                        "numpy_handwritten_ns": handwritten if case == "a_m+b_km" else None,
+                        "numpy_handwritten_ns": best["hand"] / number * 1e9
+                        if case == "a_m+b_km"
+                        else None,
                     }
                 )
 

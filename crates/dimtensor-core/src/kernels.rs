@@ -4,7 +4,8 @@
 //! while adding costs one pass and no temporary. Each kernel performs exactly
 //! the floating-point operations NumPy's ufuncs would (`b·f` rounded, then
 //! added; no fused multiply-add), so fast path and fallback agree bit for
-//! bit. On x86-64 an AVX2 build of the same loop is chosen at run time.
+//! bit. On x86-64 AVX-512 and AVX2 builds of the same loops are chosen at run
+//! time.
 //!
 //! The arithmetic kernels also report whether every result is finite: a
 //! non-finite one (overflow, 0/0, x/0) sends the caller back to NumPy, which
@@ -146,68 +147,98 @@ fn run_affine<T: Real>(a: f64, offset: Option<f64>, x: &[T], out: &mut [T]) -> b
     }
 }
 
+/// The same loops compiled for wider vector units, chosen at run time. No
+/// FMA is enabled, so results stay identical to the portable build.
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::{run, run_affine, run_cmp, BinOp, CmpOp, Real};
+macro_rules! simd_builds {
+    ($($module:ident: $features:literal),*) => {$(
+        mod $module {
+            use super::{run, run_affine, run_cmp, BinOp, CmpOp, Real};
 
-    // The same loops compiled for AVX2 (no FMA: results stay identical).
-    #[target_feature(enable = "avx2")]
-    pub fn binop<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) -> bool {
-        run(op, a, b, out)
-    }
+            #[target_feature(enable = $features)]
+            pub fn binop<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) -> bool {
+                run(op, a, b, out)
+            }
 
-    #[target_feature(enable = "avx2")]
-    pub fn compare<T: Real>(op: CmpOp, f: Option<f64>, a: &[T], b: &[T], out: &mut [bool]) {
-        run_cmp(op, f, a, b, out)
-    }
+            #[target_feature(enable = $features)]
+            pub fn compare<T: Real>(op: CmpOp, f: Option<f64>, a: &[T], b: &[T], out: &mut [bool]) {
+                run_cmp(op, f, a, b, out)
+            }
 
-    #[target_feature(enable = "avx2")]
-    pub fn affine<T: Real>(a: f64, b: Option<f64>, x: &[T], out: &mut [T]) -> bool {
-        run_affine(a, b, x, out)
-    }
+            #[target_feature(enable = $features)]
+            pub fn affine<T: Real>(a: f64, b: Option<f64>, x: &[T], out: &mut [T]) -> bool {
+                run_affine(a, b, x, out)
+            }
+        }
+    )*};
 }
 
-fn has_avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return std::arch::is_x86_feature_detected!("avx2");
-    #[cfg(not(target_arch = "x86_64"))]
-    return false;
+#[cfg(target_arch = "x86_64")]
+simd_builds!(avx512: "avx512f,avx512bw,avx512dq,avx2", avx2: "avx2");
+
+/// The widest vector unit this CPU has that a build above targets.
+#[derive(Clone, Copy, PartialEq)]
+enum Simd {
+    Avx512,
+    Avx2,
+    Portable,
+}
+
+fn simd() -> Simd {
+    static LEVEL: std::sync::OnceLock<Simd> = std::sync::OnceLock::new();
+    *LEVEL.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx512f") && has!("avx512bw") && has!("avx512dq") {
+                return Simd::Avx512;
+            }
+            if has!("avx2") {
+                return Simd::Avx2;
+            }
+        }
+        Simd::Portable
+    })
+}
+
+/// Calls the build of `$f` for this CPU.
+macro_rules! dispatch {
+    ($f:ident, $portable:expr, $($arg:expr),*) => {{
+        #[cfg(target_arch = "x86_64")]
+        #[allow(unsafe_code)]
+        // SAFETY: each build runs only where `simd()` found its features.
+        match simd() {
+            Simd::Avx512 => return unsafe { avx512::$f($($arg),*) },
+            Simd::Avx2 => return unsafe { avx2::$f($($arg),*) },
+            Simd::Portable => {}
+        }
+        $portable
+    }};
 }
 
 /// `out[i] = a[i] op b[i]` over the common length of the three slices;
 /// true when every result is finite.
-#[allow(unsafe_code)]
 pub fn binop<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    if has_avx2() {
-        // SAFETY: the CPU supports AVX2, checked just above.
-        return unsafe { avx2::binop(op, a, b, out) };
-    }
-    run(op, a, b, out)
+    dispatch!(binop, run(op, a, b, out), op, a, b, out)
 }
 
 /// `out[i] = a[i] op (f·)b[i]` over the common length of the three slices.
-#[allow(unsafe_code)]
 pub fn compare<T: Real>(op: CmpOp, factor: Option<f64>, a: &[T], b: &[T], out: &mut [bool]) {
-    #[cfg(target_arch = "x86_64")]
-    if has_avx2() {
-        // SAFETY: the CPU supports AVX2, checked just above.
-        unsafe { avx2::compare(op, factor, a, b, out) };
-        return;
-    }
-    run_cmp(op, factor, a, b, out)
+    dispatch!(
+        compare,
+        run_cmp(op, factor, a, b, out),
+        op,
+        factor,
+        a,
+        b,
+        out
+    )
 }
 
 /// `out[i] = a·x[i] (+ offset)` over the common length of the slices; true
 /// when every result is finite.
-#[allow(unsafe_code)]
 pub fn affine<T: Real>(a: f64, offset: Option<f64>, x: &[T], out: &mut [T]) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    if has_avx2() {
-        // SAFETY: the CPU supports AVX2, checked just above.
-        return unsafe { avx2::affine(a, offset, x, out) };
-    }
-    run_affine(a, offset, x, out)
+    dispatch!(affine, run_affine(a, offset, x, out), a, offset, x, out)
 }
 
 #[cfg(test)]
