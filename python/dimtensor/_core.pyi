@@ -18,7 +18,6 @@ __all__ = [
     "UnitParseError",
     "UnitStrippedError",
     "__version__",
-    "_dimarray_from_state",
     "_parse_unit_uncached",
     "_unit_from_state",
     "_wrap",
@@ -262,7 +261,6 @@ class DimArray:
     def __eq__(self, other: Any, /) -> Any: ...  # type: ignore[override]
     def __ne__(self, other: Any, /) -> Any: ...  # type: ignore[override]
 
-def _dimarray_from_state(data: Any, unit: Unit | str) -> DimArray: ...
 def _wrap(data: Any, unit: Unit | str) -> DimArray: ...
 def reduction_unit(name: str, unit: Unit | str, count: int | None = None) -> Unit | None: ...
 def same_unit_plan(

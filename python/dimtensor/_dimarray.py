@@ -176,15 +176,11 @@ def _repr_html_(self: DimArray) -> str:
 
 def __reduce__(self: DimArray) -> tuple[Any, tuple[Any, Unit]]:
     # The ndarray pickles itself (protocol 5 buffers out of band included).
-    return (_core._dimarray_from_state, (self._data, self.unit))
-
-
-def __copy__(self: DimArray) -> DimArray:
-    return _wrap(self._data.copy(), self.unit)
+    return (_core._wrap, (self._data, self.unit))
 
 
 def __deepcopy__(self: DimArray, memo: dict[int, Any]) -> DimArray:
-    return _wrap(self._data.copy(), self.unit)
+    return copy(self)  # units are immutable values: copying the data suffices
 
 
 def __array_function__(
@@ -260,7 +256,7 @@ _METHODS: dict[str, Any] = {
     "_repr_latex_": _repr_latex_,
     "_repr_html_": _repr_html_,
     "__reduce__": __reduce__,
-    "__copy__": __copy__,
+    "__copy__": lambda self: copy(self),
     "__deepcopy__": __deepcopy__,
     "__array_function__": __array_function__,
     "magnitude": magnitude,

@@ -835,17 +835,8 @@ impl PyDimArray {
     }
 }
 
-/// Pickle support: rebuild from the array and the unit (both by value).
-#[pyfunction]
-pub fn _dimarray_from_state(
-    py: Python<'_>,
-    data: &Bound<'_, PyAny>,
-    unit: &Bound<'_, PyAny>,
-) -> PyResult<Py<PyAny>> {
-    wrap(py, data, unit_arg(unit)?)
-}
-
-/// `DimArray(data, unit)` without conversion or copying (internal).
+/// `DimArray(data, unit)` without conversion or copying (internal; also
+/// what a pickled DimArray is rebuilt with, from its array and unit).
 #[pyfunction]
 pub fn _wrap(
     py: Python<'_>,

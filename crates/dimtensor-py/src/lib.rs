@@ -26,7 +26,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(unit::unit_names, m)?)?;
     m.add_function(wrap_pyfunction!(unit::_unit_from_state, m)?)?;
     m.add_function(wrap_pyfunction!(constants::codata_table, m)?)?;
-    m.add_function(wrap_pyfunction!(array::_dimarray_from_state, m)?)?;
     m.add_function(wrap_pyfunction!(array::_wrap, m)?)?;
     m.add_function(wrap_pyfunction!(array::reduction_unit, m)?)?;
     m.add_function(wrap_pyfunction!(array::same_unit_plan, m)?)?;
