@@ -49,8 +49,9 @@ py-test: build
 test: lint rust-test py-test
 
 bench: build
-	$(BIN)/python -m pip install -q pint astropy
+	$(BIN)/python -m pip install -q pint astropy unyt matplotlib
 	$(BIN)/python benchmarks/units.py
+	$(BIN)/python benchmarks/dimarray.py
 
 # Coverage-guided fuzzing of the unit parser (not part of `make test`).
 FUZZ_RUNS ?= 1000000
