@@ -26,6 +26,7 @@ __all__ = [
     "parse_unit",
     "reduction_unit",
     "same_unit_plan",
+    "ufunc_plan",
     "unit_names",
 ]
 
@@ -263,6 +264,9 @@ class DimArray:
 
 def _wrap(data: Any, unit: Unit | str) -> DimArray: ...
 def reduction_unit(name: str, unit: Unit | str, count: int | None = None) -> Unit | None: ...
+def ufunc_plan(
+    name: str, operands: list[Any], exponent: float | None = None
+) -> tuple[list[tuple[float, float]], list[Unit | None], bool | None]: ...
 def same_unit_plan(
     what: str, operands: list[Any]
 ) -> tuple[Unit | None, list[tuple[float, float]]]: ...

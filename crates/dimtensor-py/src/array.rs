@@ -884,14 +884,66 @@ pub fn same_unit_plan(
         Some(Out::Unit(u)) => Some(PyUnit(u.clone())),
         _ => None,
     };
-    let convs = plan
-        .inputs
-        .iter()
-        .map(|c| match *c {
-            Convert::None => (1.0, 0.0),
-            Convert::Scale(a) => (a, 0.0),
-            Convert::Affine(a, b) => (a, b),
-        })
-        .collect();
+    let convs = plan.inputs.iter().map(|&c| affine_pair(c)).collect();
     Ok((unit, convs))
 }
+
+/// One ufunc's unit plan for lazy arrays, which apply it per chunk:
+/// `operands` are Units, None (plain numbers/arrays) or bare scalars (0,
+/// ±inf and nan meet any unit). Returns `(conversions, output units,
+/// constant)`: `(a, b)` per input with `new = a·value + b`, a Unit or None
+/// (no unit) per output, and for ==/!= across dimensions the constant result.
+#[pyfunction]
+#[pyo3(signature = (name, operands, exponent=None))]
+pub fn ufunc_plan(
+    py: Python<'_>,
+    name: &str,
+    operands: Vec<Bound<'_, PyAny>>,
+    exponent: Option<f64>,
+) -> PyResult<UfuncPlan> {
+    let units: Vec<Option<Unit>> = operands
+        .iter()
+        .map(|o| {
+            if o.is_none() {
+                Ok(None)
+            } else if o.is_instance_of::<PyUnit>() {
+                unit_arg(o).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
+        .collect::<PyResult<_>>()?;
+    let ops: Vec<Operand> = operands
+        .iter()
+        .zip(&units)
+        .map(|(o, u)| match (u, Input::classify(o)) {
+            (Some(u), _) => Ok(Operand::Unit(u)),
+            (None, Ok(Input::Wildcard(_))) => Ok(Operand::Wildcard),
+            (None, Ok(_)) => Ok(Operand::Plain),
+            (None, Err(e)) => Err(e),
+        })
+        .collect::<PyResult<_>>()?;
+    let plan = rules::ufunc_plan(name, &ops, exponent).map_err(|e| rule_err(py, e))?;
+    let convs = plan.inputs.iter().map(|&c| affine_pair(c)).collect();
+    let outs = plan
+        .outputs
+        .iter()
+        .map(|o| match o {
+            Out::Unit(u) => Some(PyUnit(u.clone())),
+            Out::Plain => None,
+        })
+        .collect();
+    Ok((convs, outs, plan.constant))
+}
+
+/// `(a, b)` of a conversion, `new = a·value + b`.
+fn affine_pair(c: Convert) -> (f64, f64) {
+    match c {
+        Convert::None => (1.0, 0.0),
+        Convert::Scale(a) => (a, 0.0),
+        Convert::Affine(a, b) => (a, b),
+    }
+}
+
+/// A ufunc plan as Python sees it (see `ufunc_plan`).
+type UfuncPlan = (Vec<(f64, f64)>, Vec<Option<PyUnit>>, Option<bool>);

@@ -29,6 +29,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(array::_wrap, m)?)?;
     m.add_function(wrap_pyfunction!(array::reduction_unit, m)?)?;
     m.add_function(wrap_pyfunction!(array::same_unit_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(array::ufunc_plan, m)?)?;
     errors::register(m)?;
     Ok(())
 }
