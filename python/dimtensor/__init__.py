@@ -18,8 +18,20 @@ _dimarray.install()
 # Registers the NumPy functions DimArray.__array_function__ handles.
 from dimtensor import _array_functions  # noqa: E402, F401
 
+
+def __getattr__(name: str) -> object:
+    # DaskDimArray imports dask: only on first use, so `import dimtensor`
+    # stays free of dask.
+    if name == "DaskDimArray":
+        from dimtensor.dask import DaskDimArray
+
+        return DaskDimArray
+    raise AttributeError(f"module 'dimtensor' has no attribute {name!r}")
+
+
 __all__ = [
     "DIMENSIONLESS",
+    "DaskDimArray",
     "DimArray",
     "Dimension",
     "Unit",
