@@ -4,5 +4,6 @@ Importing ``dimtensor`` does not import dask; this subpackage does.
 """
 
 from dimtensor.dask.array import DaskDimArray
+from dimtensor.dask.zarr_io import from_zarr, to_zarr
 
-__all__ = ["DaskDimArray"]
+__all__ = ["DaskDimArray", "from_zarr", "to_zarr"]
