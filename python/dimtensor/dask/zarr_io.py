@@ -46,7 +46,7 @@ def _open_array(store: Any, component: str | None, mode: str) -> Any:
         return store
     if isinstance(store, os.PathLike):
         store = os.fspath(store)
-    return zarr.open_array(store=store, path=component, mode=mode)
+    return zarr.open_array(store=store, path=component or "", mode=mode)
 
 
 def _parse_attr(text: Any, where: str) -> Unit:
