@@ -143,3 +143,55 @@ def test_pickling_and_map_blocks(fields) -> None:
 
 def test_lazy_attribute_on_the_package() -> None:
     assert dt.DaskDimArray is DaskDimArray
+
+
+def test_numpy_functions_stay_lazy_and_unknown_ones_refuse(fields) -> None:
+    x = DaskDimArray(da.from_array(fields[0], chunks=10), "m")
+    with CountTasks() as counter:
+        lazy = [np.mean(x), np.sum(x), np.std(x), np.linalg.norm(x), np.transpose(x)]
+    assert counter.count == 0
+    assert all(isinstance(r, DaskDimArray) for r in lazy)
+    assert [r.unit for r in lazy] == [dt.units.m] * 5
+    np.testing.assert_allclose(np.mean(x).compute().to_value(), fields[0].mean())
+    with pytest.raises(TypeError, match="magnitude"):
+        np.median(x)
+    with pytest.raises(dt.errors.UnitStrippedError):
+        np.asarray(x)
+    np.testing.assert_allclose(np.asarray(DaskDimArray(fields[0], "%", chunks=10)), fields[0] / 100)
+
+
+def test_joins_convert_to_the_first_unit(fields) -> None:
+    from dimtensor.dask import concatenate, stack
+
+    x = DaskDimArray(da.from_array(fields[0], chunks=10), "m")
+    y = DaskDimArray(da.from_array(fields[1], chunks=10), "km")
+    joined = concatenate([x, y])
+    assert joined.unit == dt.units.m
+    np.testing.assert_allclose(
+        joined.compute().to_value(), np.concatenate([fields[0], fields[1] * 1000])
+    )
+    assert np.stack([y, x]).unit == dt.units.km
+    assert stack([x, y], axis=1).shape == (40, 2, 30)
+    with pytest.raises(DimensionError):
+        concatenate([x, DaskDimArray(fields[0], "s", chunks=10)])
+    with pytest.raises(ValueError):
+        concatenate([])
+
+
+def test_constructors_and_linear_algebra() -> None:
+    from dimtensor.dask import dot
+
+    assert DaskDimArray.zeros((3, 2), "K", chunks=1).compute().unit == dt.units.K
+    assert DaskDimArray.ones(4, "Pa", chunks=2).sum().compute().to_value() == 4.0
+    r = DaskDimArray.arange(0, 5, unit="s", chunks=2).compute()
+    np.testing.assert_array_equal(r.to_value(), np.arange(5))
+    lin = DaskDimArray.linspace(0, 1, 5, unit="m", chunks=2)
+    np.testing.assert_allclose(lin.compute().to_value(), np.linspace(0, 1, 5))
+    d = DaskDimArray.from_dimarray(DimArray([[1.0, 2.0], [3.0, 4.0]], "m"), chunks=1)
+    assert (d @ d).unit == dt.units.m**2
+    np.testing.assert_allclose((d @ d).compute().to_value(), [[7.0, 10.0], [15.0, 22.0]])
+    assert (
+        dot(d, DaskDimArray.from_array([1.0, 1.0], "s", chunks=1)).unit == dt.units.m * dt.units.s
+    )
+    v = dask.delayed(np.ones)(3)
+    assert DaskDimArray.from_delayed(v, (3,), float, "N").compute().unit == dt.units.N

@@ -33,8 +33,9 @@ from dask.array.core import elemwise
 
 from dimtensor import _core
 from dimtensor._core import DimArray, Unit
+from dimtensor.errors import UnitStrippedError
 
-__all__ = ["DaskDimArray"]
+__all__ = ["DaskDimArray", "blockwise", "concatenate", "dot", "stack"]
 
 
 def _as_unit(unit: Unit | str | None) -> Unit:
@@ -276,6 +277,71 @@ class DaskDimArray:
     def __len__(self) -> int:
         return len(self._data)
 
+    # ---- NumPy protocols --------------------------------------------------
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """Computes, like a dask array; refused when a unit would be dropped."""
+        if not self.is_dimensionless:
+            raise UnitStrippedError(
+                f"converting a DaskDimArray in '{self._unit}' to a plain array would drop its "
+                "unit (and compute it); use .compute() for a DimArray or .magnitude() for the "
+                "dask array of numbers"
+            )
+        return np.asarray(self.to("").compute()._data, dtype=dtype)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        impl = _LAZY_FUNCTIONS.get(func)
+        if impl is None:
+            name = getattr(func, "__name__", repr(func))
+            raise TypeError(
+                f"dimtensor has no lazy unit rule for numpy.{name} on a DaskDimArray; "
+                "use .magnitude() (the dask array) and attach the unit you expect"
+            )
+        return impl(*args, **kwargs)
+
+    def dot(self, other: Any) -> DaskDimArray:
+        return dot(self, other)
+
+    def to_zarr(self, store: Any, component: str | None = None, **kwargs: Any) -> Any:
+        """Write the data and its ``units`` attribute (CF syntax) to zarr."""
+        from dimtensor.dask.zarr_io import to_zarr
+
+        return to_zarr(self, store, component=component, **kwargs)
+
+    # ---- constructors (API.md §6) ----------------------------------------
+    @classmethod
+    def from_array(
+        cls, x: Any, unit: Unit | str | None = None, chunks: Any = "auto"
+    ) -> DaskDimArray:
+        return cls(da.from_array(np.asarray(x), chunks=chunks), unit)
+
+    @classmethod
+    def from_dimarray(cls, x: DimArray, chunks: Any = "auto") -> DaskDimArray:
+        return cls(da.from_array(x._data, chunks=chunks), x.unit)
+
+    @classmethod
+    def from_delayed(
+        cls, value: Any, shape: tuple[int, ...], dtype: Any, unit: Unit | str | None = None
+    ) -> DaskDimArray:
+        return cls(da.from_delayed(value, shape, dtype=dtype), unit)
+
+    @classmethod
+    def zeros(cls, shape: Any, unit: Unit | str | None = None, **kwargs: Any) -> DaskDimArray:
+        return cls(da.zeros(shape, **kwargs), unit)
+
+    @classmethod
+    def ones(cls, shape: Any, unit: Unit | str | None = None, **kwargs: Any) -> DaskDimArray:
+        return cls(da.ones(shape, **kwargs), unit)
+
+    @classmethod
+    def arange(cls, *args: Any, unit: Unit | str | None = None, **kwargs: Any) -> DaskDimArray:
+        return cls(da.arange(*args, **kwargs), unit)
+
+    @classmethod
+    def linspace(
+        cls, start: Any, stop: Any, num: int = 50, unit: Unit | str | None = None, **kwargs: Any
+    ) -> DaskDimArray:
+        return cls(da.linspace(start, stop, num, **kwargs), unit)
+
     # ---- user kernels -----------------------------------------------------
     def map_blocks(
         self, func: Callable[..., Any], *args: Any, unit: Unit | str, **kwargs: Any
@@ -349,3 +415,72 @@ def _apply_ufunc(ufunc: Any, inputs: Sequence[Any], kwargs: dict[str, Any]) -> A
     if len(outs) == 1:
         return result if outs[0] is None else DaskDimArray(result, outs[0])
     return tuple(r if u is None else DaskDimArray(r, u) for r, u in zip(result, outs, strict=True))
+
+
+# ---- functions ----------------------------------------------------------
+
+
+def _to_common_unit(what: str, arrays: Sequence[Any]) -> tuple[list[Any], Unit]:
+    """The arrays' dask data in the first array's unit (core rule), lazily."""
+    if not arrays:
+        raise ValueError(f"{what} needs at least one array")
+    unit, convs = _core.same_unit_plan(what, [_unit_of(a) for a in arrays])
+    raw = []
+    for a, (k, b) in zip(arrays, convs, strict=True):
+        r = _raw(a)
+        if not isinstance(r, da.Array):
+            r = da.from_array(np.asarray(r))
+        raw.append(r if (k, b) == (1.0, 0.0) else r.map_blocks(_affine, k, b))
+    return raw, unit if unit is not None else _as_unit(None)
+
+
+def concatenate(arrays: Sequence[Any], axis: int = 0) -> DaskDimArray:
+    """Lazily joined along ``axis``, converted to the first array's unit."""
+    raw, unit = _to_common_unit("concatenate", arrays)
+    return DaskDimArray(da.concatenate(raw, axis=axis), unit)
+
+
+def stack(arrays: Sequence[Any], axis: int = 0) -> DaskDimArray:
+    """Lazily stacked along a new ``axis``, converted to the first array's unit."""
+    raw, unit = _to_common_unit("stack", arrays)
+    return DaskDimArray(da.stack(raw, axis=axis), unit)
+
+
+def dot(a: Any, b: Any) -> DaskDimArray:
+    """``numpy.dot`` lazily; the unit is the product of the units."""
+    (unit,) = _core.ufunc_plan("multiply", [_unit_of(a), _unit_of(b)])[1]
+    return DaskDimArray(da.dot(_raw(a), _raw(b)), unit)
+
+
+def blockwise(
+    func: Callable[..., Any], out_ind: str, *args: Any, unit: Unit | str, **kwargs: Any
+) -> DaskDimArray:
+    """``dask.array.blockwise`` on magnitudes; ``unit`` is that of ``func``'s result.
+    ``args`` alternate arrays (DaskDimArrays are unwrapped) and index strings."""
+    raw = [_raw(a) if isinstance(a, (DaskDimArray, DimArray)) else a for a in args]
+    return DaskDimArray(da.blockwise(func, out_ind, *raw, **kwargs), _as_unit(unit))
+
+
+def _method(name: str) -> Callable[..., Any]:
+    def call(x: DaskDimArray, *args: Any, **kwargs: Any) -> Any:
+        return getattr(x, name)(*args, **kwargs)
+
+    return call
+
+
+def _norm(x: DaskDimArray, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
+    return DaskDimArray(da.linalg.norm(x._data, ord=ord, axis=axis, keepdims=keepdims), x.unit)
+
+
+_LAZY_FUNCTIONS: dict[Any, Callable[..., Any]] = {
+    **{
+        getattr(np, n): _method(n)
+        for n in ("sum", "mean", "std", "var", "min", "max", "prod", "argmin", "argmax", "cumsum")
+    },
+    np.concatenate: concatenate,
+    np.stack: stack,
+    np.dot: dot,
+    np.linalg.norm: _norm,
+    np.transpose: _method("transpose"),
+    np.reshape: _method("reshape"),
+}
