@@ -32,6 +32,7 @@ build: $(VENV)/.built
 
 demo: build
 	$(BIN)/python examples/units_tour.py
+	$(BIN)/python examples/ideal_gas.py
 
 lint: build
 	cargo fmt --all --check
