@@ -10,18 +10,14 @@ from __future__ import annotations
 import hashlib
 import pickle
 import random
-import sys
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from dimtensor import DimArray, units
 from dimtensor.errors import DimtensorError
+from thread_harness import N_THREADS, run_in_threads
 
-N_THREADS = 8
 STEPS = 150
 
 _rng = np.random.default_rng(1234)
@@ -144,27 +140,6 @@ def workload(thread: int) -> list[tuple[str, Any]]:
         results.append((name, tuple(digest(x) for x in parts)))
     results.append(("final own", tuple(digest(v) for v in own.values())))
     return results
-
-
-@contextmanager
-def fast_switching() -> Iterator[None]:
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(old)
-
-
-def run_in_threads(fn: Callable[[int], Any]) -> list[Any]:
-    barrier = threading.Barrier(N_THREADS)
-
-    def start(i: int) -> Any:
-        barrier.wait()
-        return fn(i)
-
-    with fast_switching(), ThreadPoolExecutor(N_THREADS) as pool:
-        return list(pool.map(start, range(N_THREADS)))
 
 
 def test_threads_match_sequential_runs() -> None:

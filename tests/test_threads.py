@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import random
-import sys
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from dimtensor import Dimension, Unit, units
 from dimtensor._core import _parse_unit_uncached, lookup_unit, parse_unit, unit_names
 from dimtensor.errors import UnitParseError
-
-N_THREADS = 8
+from thread_harness import N_THREADS, run_in_threads
 
 # Texts that are parsed again and again: after the first time, cache hits.
 HOT_TEXTS = [
@@ -96,27 +91,6 @@ def workload(thread: int, parse_cold: Callable[[str], Unit] = parse_unit) -> lis
     out.append(("conv km/h", (units.km / units.h).conversion_factor("m/s")))
     out.append(("affine degC", units.degC.conversion_affine("degF")))
     return out
-
-
-@contextmanager
-def fast_switching() -> Iterator[None]:
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(old)
-
-
-def run_in_threads(fn: Callable[[int], Any]) -> list[Any]:
-    barrier = threading.Barrier(N_THREADS)
-
-    def start(i: int) -> Any:
-        barrier.wait()
-        return fn(i)
-
-    with fast_switching(), ThreadPoolExecutor(N_THREADS) as pool:
-        return list(pool.map(start, range(N_THREADS)))
 
 
 def test_threads_match_single_threaded_results() -> None:
