@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from collections.abc import Callable, Sequence
 from numbers import Number
 from typing import Any
@@ -363,6 +364,24 @@ class DaskDimArray:
         return f"<div><b>unit:</b> {html.escape(str(self._unit.simplified()))}</div>{table}"
 
 
+_OPERATORS: dict[Any, Callable[..., Any]] = {
+    np.add: operator.add,
+    np.subtract: operator.sub,
+    np.multiply: operator.mul,
+    np.divide: operator.truediv,
+    np.power: operator.pow,
+    np.matmul: operator.matmul,
+    np.less: operator.lt,
+    np.less_equal: operator.le,
+    np.greater: operator.gt,
+    np.greater_equal: operator.ge,
+    np.equal: operator.eq,
+    np.not_equal: operator.ne,
+    np.negative: operator.neg,
+    np.absolute: operator.abs,
+}
+
+
 def _unit_of(x: Any) -> Any:
     """What the rule table needs to know of an operand."""
     if isinstance(x, (DaskDimArray, DimArray)):
@@ -378,7 +397,9 @@ def _raw(x: Any) -> Any:
     if isinstance(x, DaskDimArray):
         return x._data
     if isinstance(x, DimArray):
-        return x._data
+        # A 0-d value (a constant, a reduction) enters as a plain scalar, as
+        # it would in raw dask code: NumPy's scalar path is the fast one.
+        return x._data.item() if x.ndim == 0 else x._data
     if isinstance(x, Unit):
         return 1.0
     return x
@@ -401,7 +422,10 @@ def _apply_ufunc(ufunc: Any, inputs: Sequence[Any], kwargs: dict[str, Any]) -> A
         shape = np.broadcast_shapes(*(np.shape(r) for r in raw_inputs))
         return da.full(shape, constant, dtype=bool)
     if all(c == (1.0, 0.0) for c in convs):
-        result = ufunc(*raw_inputs, **kwargs)  # dask's own operation: same graph
+        # Nothing to convert: exactly what raw dask code would call (the
+        # operator where there is one, e.g. ** reaches NumPy's x**2 fast path).
+        op = _OPERATORS.get(ufunc) if not kwargs else None
+        result = op(*raw_inputs) if op is not None else ufunc(*raw_inputs, **kwargs)
     elif len(outs) == 1:
         # Conversions folded into the one elementwise step of the operation.
         fn = functools.partial(_converted, ufunc, tuple(convs), **kwargs)
