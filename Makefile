@@ -53,6 +53,7 @@ bench: build
 	$(BIN)/python -m pip install -q pint astropy unyt matplotlib
 	$(BIN)/python benchmarks/units.py
 	$(BIN)/python benchmarks/dimarray.py
+	$(BIN)/python benchmarks/dask_density.py
 
 # Coverage-guided fuzzing of the unit parser (not part of `make test`).
 FUZZ_RUNS ?= 1000000
