@@ -561,8 +561,9 @@ pub fn delta_unit(u: &Unit) -> Result<Unit> {
     Unit::named(name, u.dimension(), u.scale(), 0.0)
 }
 
-/// An offset-unit error that names the unit and the two ways out.
-fn offset_error(name: &str, u: &Unit, problem: &str) -> Error {
+/// An offset-unit error that names the unit and the two ways out (the one
+/// wording, also used by unit algebra).
+pub(crate) fn offset_error(name: &str, u: &Unit, problem: &str) -> Error {
     let sym = symbol(u);
     let absolute = symbol(&registry().to_base(u));
     let delta = delta_unit(u).map_or_else(

@@ -203,13 +203,7 @@ impl Unit {
     }
 
     fn offset_error(&self, op: &str) -> Error {
-        let sym = self.symbol();
-        let ascii = self.terms.first().map_or("", |t| &*t.name.ascii);
-        Error::Offset(format!(
-            "cannot {op} the offset unit '{sym}': a value in '{sym}' is a point on a shifted scale, \
-             not a quantity that scales; convert to an absolute unit (K) first, \
-             or use the interval unit 'delta_{ascii}'"
-        ))
+        crate::rules::offset_error(op, self, "not defined for an offset unit")
     }
 
     /// Rejects products involving an offset unit (anything times 1 is fine).

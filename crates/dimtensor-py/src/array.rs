@@ -241,6 +241,22 @@ fn unwrap_out<'py>(py: Python<'py>, kwargs: Option<&Bound<'py, PyDict>>) -> PyRe
     Ok((Some(kw), targets))
 }
 
+/// `out[...] = a·x + b`, in place (`x` may be `out` itself).
+fn convert_into(
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+    (a, b): (f64, f64),
+    out: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let kw = PyDict::new(py);
+    kw.set_item("out", out)?;
+    np_ufunc(py, "multiply")?.call((x, a), Some(&kw))?;
+    if b != 0.0 {
+        np_ufunc(py, "add")?.call((out, b), Some(&kw))?;
+    }
+    Ok(())
+}
+
 /// Before a ufunc writes into `out=` DimArrays: each must be convertible
 /// from its output's unit (checked before anything is written), and one in
 /// another unit is brought into the rule's unit in place, so that elements
@@ -256,12 +272,7 @@ fn prepare_outs(py: Python<'_>, outs: &[Out], targets: &[Option<Py<PyAny>>]) -> 
         u.affine_to(&t.unit).or_raise(py)?;
         if t.unit != *u {
             let data = t.data.bind(py);
-            let kw = PyDict::new(py);
-            kw.set_item("out", data)?;
-            np_ufunc(py, "multiply")?.call((data, a), Some(&kw))?;
-            if b != 0.0 {
-                np_ufunc(py, "add")?.call((data, b), Some(&kw))?;
-            }
+            convert_into(py, data, (a, b), data)?;
         }
     }
     Ok(())
@@ -288,13 +299,8 @@ fn wrap_outputs<'py>(
                 let t_ref = t.bind(py).cast::<PyDimArray>()?.get();
                 if t_ref.unit != *u {
                     // Written in the rule's unit; bring it into out's unit in place.
-                    let (a, b) = u.affine_to(&t_ref.unit).or_raise(py)?;
-                    let kw = PyDict::new(py);
-                    kw.set_item("out", t_ref.data.bind(py))?;
-                    np_ufunc(py, "multiply")?.call((r, a), Some(&kw))?;
-                    if b != 0.0 {
-                        np_ufunc(py, "add")?.call((t_ref.data.bind(py), b), Some(&kw))?;
-                    }
+                    let ab = u.affine_to(&t_ref.unit).or_raise(py)?;
+                    convert_into(py, r, ab, t_ref.data.bind(py))?;
                 }
                 t.clone_ref(py)
             }

@@ -66,10 +66,7 @@ class Constant(DimArray):
 
     def to_value(self, unit: Unit | str | None = None) -> float:  # type: ignore[override]
         """The value in ``unit`` (default: the constant's own unit), as a float."""
-        if unit is None:
-            return self.value
-        a, b = self.unit.conversion_affine(unit)
-        return a * self.value + b
+        return self.value if unit is None else float(DimArray.to_value(self, unit))
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # A CODATA constant unpickles (and copies) as the registered object

@@ -21,7 +21,6 @@ dimtensor.errors.DimensionError: add needs operands of the same dimension, got '
 from __future__ import annotations
 
 import functools
-import math
 import operator
 from collections.abc import Callable, Sequence
 from numbers import Number
@@ -33,6 +32,7 @@ import numpy as np
 from dask.array.core import elemwise
 
 from dimtensor import _core
+from dimtensor._array_functions import _reduced_count
 from dimtensor._core import DimArray, Unit
 from dimtensor.errors import UnitStrippedError
 
@@ -215,12 +215,7 @@ class DaskDimArray:
 
     # ---- reductions -------------------------------------------------------
     def _reduce(self, name: str, method: str, axis: Any = None, **kwargs: Any) -> Any:
-        count = None
-        if name in ("prod", "cumprod"):
-            axes = (
-                range(self.ndim) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
-            )
-            count = math.prod(self.shape[a] for a in axes)
+        count = _reduced_count(self.shape, axis) if name in ("prod", "cumprod") else None
         unit = _core.reduction_unit(name, self._unit, count)
         result = getattr(self._data, method)(axis=axis, **kwargs)
         return result if unit is None else DaskDimArray(result, unit)
