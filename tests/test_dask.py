@@ -154,7 +154,7 @@ def test_numpy_functions_stay_lazy_and_unknown_ones_refuse(fields) -> None:
     assert [r.unit for r in lazy] == [dt.units.m] * 5
     np.testing.assert_allclose(np.mean(x).compute().to_value(), fields[0].mean())
     with pytest.raises(TypeError, match="magnitude"):
-        np.median(x)
+        np.sort(x)
     with pytest.raises(dt.errors.UnitStrippedError):
         np.asarray(x)
     np.testing.assert_allclose(np.asarray(DaskDimArray(fields[0], "%", chunks=10)), fields[0] / 100)
