@@ -63,9 +63,29 @@ def _shape_method(method: str) -> Callable[..., DimArray]:
     return rearranged
 
 
+def is_placeholder(x: Any) -> bool:
+    """A dimensionless DimArray of scale 1 holding only 0, ±inf and nan: what
+    generic array code makes with ``zeros``/``full(shape, nan)`` before it
+    knows the unit. Like those scalars, it may take on any unit."""
+    if not isinstance(x, DimArray) or not x.unit.is_dimensionless or x.unit.scale != 1.0:
+        return False
+    values = x._data
+    if values.dtype.kind not in "fciu":
+        return False
+    with np.errstate(invalid="ignore"):
+        return bool(np.all((values == 0) | ~np.isfinite(values)))
+
+
 def _assignable(self: DimArray, value: Any) -> Any:
-    """``value`` as magnitudes in ``self.unit`` (converting a DimArray)."""
-    _, convs = _core.same_unit_plan("assignment", [self, value])
+    """``value`` as magnitudes in ``self.unit`` (converting a DimArray). A
+    placeholder receiving a quantity takes on its unit (once)."""
+    try:
+        _, convs = _core.same_unit_plan("assignment", [self, value])
+    except _core.DimensionError:
+        if not (isinstance(value, DimArray) and is_placeholder(self)):
+            raise
+        self._adopt_unit(value.unit)
+        _, convs = _core.same_unit_plan("assignment", [self, value])
     a, b = convs[1]
     raw = value._data if isinstance(value, DimArray) else value
     if (a, b) == (1.0, 0.0):
@@ -242,6 +262,40 @@ def _matrix_transposed(self: DimArray) -> DimArray:
     return _wrap(np.swapaxes(self._data, -1, -2), self.unit)
 
 
+# ---- Array API standard array object ------------------------------------------
+
+
+def __array_namespace__(self: DimArray, /, *, api_version: str | None = None) -> Any:
+    """The Array API namespace of DimArray (:mod:`dimtensor.array_api.eager`)."""
+    from dimtensor.array_api import API_VERSION, eager
+
+    if api_version not in (None, API_VERSION):
+        raise ValueError(f"dimtensor implements the Array API {API_VERSION}, not {api_version}")
+    return eager
+
+
+def to_device(self: DimArray, device: Any, /, *, stream: Any = None) -> DimArray:
+    """The array on ``device`` ("cpu", the only one): itself."""
+    if stream is not None:
+        raise ValueError("the cpu device has no streams")
+    if device != "cpu":
+        raise ValueError(f"DimArray lives on the cpu, not on {device!r}")
+    return self
+
+
+def __dlpack__(self: DimArray, /, **kwargs: Any) -> Any:
+    """DLPack carries no unit: only dimensionless arrays (as plain numbers)."""
+    if not self.is_dimensionless:
+        raise _core.UnitStrippedError(
+            f"DLPack would drop the unit '{self.unit}'; export .to_value(unit) instead"
+        )
+    return np.asarray(self).__dlpack__(**kwargs)
+
+
+def __dlpack_device__(self: DimArray, /) -> tuple[Any, int]:
+    return self._data.__dlpack_device__()
+
+
 _METHODS: dict[str, Any] = {
     "__getitem__": __getitem__,
     "__setitem__": __setitem__,
@@ -260,6 +314,11 @@ _METHODS: dict[str, Any] = {
     "__deepcopy__": __deepcopy__,
     "__array_function__": __array_function__,
     "magnitude": magnitude,
+    "__array_namespace__": __array_namespace__,
+    "device": property(lambda self: "cpu", doc="Where the values live (always the cpu)."),
+    "to_device": to_device,
+    "__dlpack__": __dlpack__,
+    "__dlpack_device__": __dlpack_device__,
     "to_base_units": to_base_units,
     "astype": astype,
     "copy": copy,
@@ -281,6 +340,8 @@ _METHODS: dict[str, Any] = {
     "cumsum": _reduce(np.cumsum),
     "prod": _reduce(np.prod),
     "cumprod": _reduce(np.cumprod),
+    "all": _reduce(np.all),
+    "any": _reduce(np.any),
     **{m: _shape_method(m) for m in ("reshape", "transpose", "flatten", "squeeze", "ravel")},
     "swapaxes": _shape_method("swapaxes"),
 }

@@ -14,6 +14,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
 use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 use crate::dimension::PyDimension;
 use crate::errors::{errors, to_pyerr, OrRaise};
@@ -22,7 +23,25 @@ use crate::unit::{unit_arg, PyUnit};
 #[pyclass(name = "DimArray", module = "dimtensor", frozen, weakref, subclass)]
 pub struct PyDimArray {
     pub data: Py<PyAny>,
-    pub unit: Unit,
+    unit: Unit,
+    /// Set at most once, on a placeholder (a dimensionless array of only 0,
+    /// ±inf and nan, as generic code makes with `full_like(mask, nan)`) when
+    /// a quantity is assigned into it: from then on it is in that unit.
+    adopted: OnceLock<Unit>,
+}
+
+impl PyDimArray {
+    pub fn from_parts(data: Py<PyAny>, unit: Unit) -> Self {
+        Self {
+            data,
+            unit,
+            adopted: OnceLock::new(),
+        }
+    }
+
+    pub fn unit_ref(&self) -> &Unit {
+        self.adopted.get().unwrap_or(&self.unit)
+    }
 }
 
 /// The `numpy` module, imported once.
@@ -122,14 +141,7 @@ pub fn wrap(py: Python<'_>, data: &Bound<'_, PyAny>, unit: Unit) -> PyResult<Py<
     } else {
         numpy(py)?.getattr("asanyarray")?.call1((data,))?
     };
-    Ok(Py::new(
-        py,
-        PyDimArray {
-            data: data.unbind(),
-            unit,
-        },
-    )?
-    .into_any())
+    Ok(Py::new(py, PyDimArray::from_parts(data.unbind(), unit))?.into_any())
 }
 
 /// One ufunc input as the rule table sees it.
@@ -143,7 +155,10 @@ impl<'py> Input<'py> {
     fn classify(x: &Bound<'py, PyAny>) -> PyResult<Input<'py>> {
         if let Ok(d) = x.cast::<PyDimArray>() {
             let d = d.get();
-            return Ok(Input::Dim(d.unit.clone(), d.data.bind(x.py()).clone()));
+            return Ok(Input::Dim(
+                d.unit_ref().clone(),
+                d.data.bind(x.py()).clone(),
+            ));
         }
         if let Ok(u) = x.cast::<PyUnit>() {
             // A bare unit in an expression is one of that unit.
@@ -268,9 +283,9 @@ fn prepare_outs(py: Python<'_>, outs: &[Out], targets: &[Option<Py<PyAny>>]) -> 
             continue;
         };
         let t = t.bind(py).cast::<PyDimArray>()?.get();
-        let (a, b) = t.unit.affine_to(u).or_raise(py)?;
-        u.affine_to(&t.unit).or_raise(py)?;
-        if t.unit != *u {
+        let (a, b) = t.unit_ref().affine_to(u).or_raise(py)?;
+        u.affine_to(t.unit_ref()).or_raise(py)?;
+        if t.unit_ref() != u {
             let data = t.data.bind(py);
             convert_into(py, data, (a, b), data)?;
         }
@@ -293,20 +308,26 @@ fn wrap_outputs<'py>(
     };
     let mut wrapped = Vec::with_capacity(results.len());
     for (i, (r, o)) in results.iter().zip(outs).enumerate() {
-        let target = targets.get(i).and_then(|t| t.as_ref());
+        // None: no out= given; Some(None): a plain ndarray out=.
+        let given = targets.get(i);
+        let target = given.and_then(|t| t.as_ref());
         let w = match (o, target) {
             (Out::Unit(u), Some(t)) => {
                 let t_ref = t.bind(py).cast::<PyDimArray>()?.get();
-                if t_ref.unit != *u {
+                if t_ref.unit_ref() != u {
                     // Written in the rule's unit; bring it into out's unit in place.
-                    let ab = u.affine_to(&t_ref.unit).or_raise(py)?;
+                    let ab = u.affine_to(t_ref.unit_ref()).or_raise(py)?;
                     convert_into(py, r, ab, t_ref.data.bind(py))?;
                 }
                 t.clone_ref(py)
             }
             (Out::Unit(_), None) if r.is_none() => r.clone().unbind(),
             (Out::Unit(u), None) => wrap(py, r, u.clone())?,
-            (Out::Plain, _) => r.clone().unbind(),
+            (Out::Plain, Some(t)) => t.clone_ref(py),
+            (Out::Plain, None) if given.is_some() => r.clone().unbind(),
+            // Truth values and counts stay arrays of the same kind (the Array
+            // API requires it: generic code mixes them with the operands).
+            (Out::Plain, None) => wrap(py, r, Unit::one())?,
         };
         wrapped.push(w);
     }
@@ -352,7 +373,7 @@ pub fn apply_ufunc<'py>(
         let full = numpy(py)?
             .getattr("full")?
             .call((shape, value), Some(&kwf))?;
-        return Ok(full.unbind());
+        return wrap(py, &full, Unit::one());
     }
     let args = classified
         .iter()
@@ -567,20 +588,17 @@ impl PyDimArray {
             let d = d.get();
             let src = d.data.bind(py);
             let (values, unit) = match target {
-                Some(t) => (convert_values(py, src, &d.unit, &t)?, t),
-                None => (src.clone(), d.unit.clone()),
+                Some(t) => (convert_values(py, src, d.unit_ref(), &t)?, t),
+                None => (src.clone(), d.unit_ref().clone()),
             };
             let arr = as_array(py, &values, dtype, copy)?;
-            return Ok(PyDimArray {
-                data: arr.unbind(),
-                unit,
-            });
+            return Ok(PyDimArray::from_parts(arr.unbind(), unit));
         }
         let arr = as_array(py, data, dtype, copy)?;
-        Ok(PyDimArray {
-            data: arr.unbind(),
-            unit: target.unwrap_or_else(Unit::one),
-        })
+        Ok(PyDimArray::from_parts(
+            arr.unbind(),
+            target.unwrap_or_else(Unit::one),
+        ))
     }
 
     /// The array itself (dimtensor 5.x name). Prefer `.data` or `.to_value()`.
@@ -599,17 +617,32 @@ impl PyDimArray {
 
     #[getter]
     fn unit(&self) -> PyUnit {
-        PyUnit(self.unit.clone())
+        PyUnit(self.unit_ref().clone())
     }
 
     #[getter]
     fn dimension(&self) -> PyDimension {
-        PyDimension(self.unit.dimension())
+        PyDimension(self.unit_ref().dimension())
     }
 
     #[getter]
     fn is_dimensionless(&self) -> bool {
-        self.unit.dimension().is_dimensionless()
+        self.unit_ref().dimension().is_dimensionless()
+    }
+
+    /// Gives a placeholder its unit, once (see `adopted`). The caller
+    /// (`__setitem__`) checks that every value is 0, ±inf or nan.
+    fn _adopt_unit(&self, unit: &Bound<'_, PyAny>) -> PyResult<()> {
+        let unit = unit_arg(unit)?;
+        if !self.unit_ref().dimension().is_dimensionless() || self.unit_ref().has_offset() {
+            return Err(PyValueError::new_err(format!(
+                "only a dimensionless placeholder can take on a unit, not an array in '{}'",
+                self.unit_ref().symbol()
+            )));
+        }
+        self.adopted
+            .set(unit)
+            .map_err(|_| PyValueError::new_err("this array has already taken on a unit"))
     }
 
     #[getter]
@@ -637,7 +670,7 @@ impl PyDimArray {
         let py = slf.py();
         let me = slf.get();
         let target = unit_arg(unit)?;
-        let values = convert_values(py, me.data.bind(py), &me.unit, &target)?;
+        let values = convert_values(py, me.data.bind(py), me.unit_ref(), &target)?;
         wrap(py, &values, target)
     }
 
@@ -651,7 +684,7 @@ impl PyDimArray {
         let data = self.data.bind(py);
         match unit {
             None => Ok(data.clone()),
-            Some(u) => convert_values(py, data, &self.unit, &unit_arg(u)?),
+            Some(u) => convert_values(py, data, self.unit_ref(), &unit_arg(u)?),
         }
     }
 
@@ -663,15 +696,15 @@ impl PyDimArray {
         dtype: Option<&Bound<'py, PyAny>>,
         copy: Option<bool>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        if !self.unit.dimension().is_dimensionless() {
+        if !self.unit_ref().dimension().is_dimensionless() {
             let cls = errors(py)?.stripped.bind(py);
             return Err(PyErr::from_value(cls.call1((format!(
                 "converting a DimArray in '{}' to a plain array would drop its unit; \
                  use .magnitude() or .to_value(unit) to get the numbers",
-                self.unit.symbol()
+                self.unit_ref().symbol()
             ),))?));
         }
-        let values = convert_values(py, self.data.bind(py), &self.unit, &Unit::one())?;
+        let values = convert_values(py, self.data.bind(py), self.unit_ref(), &Unit::one())?;
         let np = numpy(py)?;
         let kw = PyDict::new(py);
         if let Some(d) = dtype {

@@ -113,10 +113,8 @@ fn typed<T: Element + Real>(
     if x.len() > NUMPY_LOOPS_ABOVE && !kernel.converts() {
         // The plan is known: NumPy's loop on the raw arrays, then our unit.
         let result = crate::array::np_ufunc(py, name)?.call1((a, b))?;
-        return Ok(Some(match out_unit {
-            Some(u) => crate::array::wrap(py, &result, u.clone())?,
-            None => result.unbind(),
-        }));
+        let unit = out_unit.cloned().unwrap_or_else(Unit::one);
+        return Ok(Some(crate::array::wrap(py, &result, unit)?));
     }
     #[allow(unsafe_code)]
     // SAFETY: `out` is new, uninitialised and filled completely before anyone
@@ -147,17 +145,11 @@ fn typed<T: Element + Real>(
             }
         }
     };
-    Ok(Some(match out_unit {
-        Some(u) => Py::new(
-            py,
-            PyDimArray {
-                data: result.unbind(),
-                unit: u.clone(),
-            },
-        )?
-        .into_any(),
-        None => result.unbind(),
-    }))
+    // Comparisons give dimensionless truth values (see array::wrap_outputs).
+    let unit = out_unit.cloned().unwrap_or_else(Unit::one);
+    Ok(Some(
+        Py::new(py, PyDimArray::from_parts(result.unbind(), unit))?.into_any(),
+    ))
 }
 
 /// One remembered answer of the rule table for the fast path.
@@ -221,7 +213,7 @@ pub fn try_binop(
     b: &PyDimArray,
     name: &'static str,
 ) -> PyResult<Option<Py<PyAny>>> {
-    let Some((kernel, out_unit)) = planned(name, &a.unit, &b.unit) else {
+    let Some((kernel, out_unit)) = planned(name, a.unit_ref(), b.unit_ref()) else {
         return Ok(None);
     };
     let out_unit = out_unit.as_ref();

@@ -406,6 +406,45 @@ class DaskDimArray:
     def __len__(self) -> int:
         return len(self._data)
 
+    # ---- Array API standard array object ------------------------------------
+    def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:
+        """The Array API namespace of DaskDimArray (:mod:`dimtensor.array_api.lazy`)."""
+        from dimtensor.array_api import API_VERSION, lazy
+
+        if api_version not in (None, API_VERSION):
+            raise ValueError(f"dimtensor implements the Array API {API_VERSION}, not {api_version}")
+        return lazy
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    def to_device(self, device: Any, /, *, stream: Any = None) -> DaskDimArray:
+        if device != "cpu" or stream is not None:
+            raise ValueError(f"DaskDimArray lives on the cpu, not on {device!r}")
+        return self
+
+    def _eager_only(self, what: str) -> Any:
+        raise TypeError(
+            f"{what}() of a lazy DaskDimArray would compute it; call .compute() first "
+            "(generic code should branch on values with where() instead)"
+        )
+
+    def __bool__(self) -> bool:
+        return self._eager_only("bool")  # type: ignore[no-any-return]
+
+    def __float__(self) -> float:
+        return self._eager_only("float")  # type: ignore[no-any-return]
+
+    def __int__(self) -> int:
+        return self._eager_only("int")  # type: ignore[no-any-return]
+
+    def __complex__(self) -> complex:
+        return self._eager_only("complex")  # type: ignore[no-any-return]
+
+    def __index__(self) -> int:
+        return self._eager_only("index")  # type: ignore[no-any-return]
+
     # ---- NumPy protocols --------------------------------------------------
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """Computes, like a dask array; refused when a unit would be dropped."""
