@@ -257,6 +257,7 @@ class DaskDimArray:
             )
         if out is not None:
             kwargs["out"] = out[0] if isinstance(out, tuple) else out
+            _check_out_type(kwargs["out"], f"{name}.{method}")
         kwargs.setdefault("axis", 0)  # the default axis of ufunc.reduce / accumulate
         return _LAZY_FUNCTIONS[func](inputs[0], **kwargs)
 
@@ -618,17 +619,21 @@ def _out_conversion(out: Any, unit: Unit | None, what: str) -> tuple[float, floa
     """Checks ``out=`` before anything is built; the conversion of the result
     into out's unit. dask's own ``out=`` takes a dask array and rebinds it to
     the result; a NumPy array or a DimArray cannot receive a lazy result."""
-    if out is None or (isinstance(out, da.Array) and not isinstance(out, DaskDimArray)):
-        return _IDENTITY
+    _check_out_type(out, what)
     if isinstance(out, DaskDimArray):
         if unit is None:
             raise TypeError(f"{what}: this result has no unit; pass a plain dask array as out=")
         return unit.conversion_affine(out.unit)
-    raise TypeError(
-        f"{what}: out= must be a DaskDimArray or a dask array, not {type(out).__name__}: "
-        "a lazy result cannot be written into it without computing; call .compute() "
-        "first, or leave out= out"
-    )
+    return _IDENTITY
+
+
+def _check_out_type(out: Any, what: str) -> None:
+    if out is not None and not isinstance(out, (DaskDimArray, da.Array)):
+        raise TypeError(
+            f"{what}: out= must be a DaskDimArray or a dask array, not {type(out).__name__}: "
+            "a lazy result cannot be written into it without computing; call .compute() "
+            "first, or leave out= out"
+        )
 
 
 def _deliver(
