@@ -336,6 +336,39 @@ class DaskDimArray:
     def __abs__(self) -> Any:
         return _apply_ufunc(np.absolute, (self,))
 
+    def __invert__(self) -> Any:
+        return _apply_ufunc(np.invert, (self,))
+
+    def __and__(self, other: Any) -> Any:
+        return _apply_ufunc(np.bitwise_and, (self, other))
+
+    def __rand__(self, other: Any) -> Any:
+        return _apply_ufunc(np.bitwise_and, (other, self))
+
+    def __or__(self, other: Any) -> Any:
+        return _apply_ufunc(np.bitwise_or, (self, other))
+
+    def __ror__(self, other: Any) -> Any:
+        return _apply_ufunc(np.bitwise_or, (other, self))
+
+    def __xor__(self, other: Any) -> Any:
+        return _apply_ufunc(np.bitwise_xor, (self, other))
+
+    def __rxor__(self, other: Any) -> Any:
+        return _apply_ufunc(np.bitwise_xor, (other, self))
+
+    def __lshift__(self, other: Any) -> Any:
+        return _apply_ufunc(np.left_shift, (self, other))
+
+    def __rlshift__(self, other: Any) -> Any:
+        return _apply_ufunc(np.left_shift, (other, self))
+
+    def __rshift__(self, other: Any) -> Any:
+        return _apply_ufunc(np.right_shift, (self, other))
+
+    def __rrshift__(self, other: Any) -> Any:
+        return _apply_ufunc(np.right_shift, (other, self))
+
     __hash__ = None  # type: ignore[assignment]
 
     def conj(self) -> Any:
@@ -382,6 +415,11 @@ class DaskDimArray:
     # ---- shape ------------------------------------------------------------
     def __getitem__(self, key: Any) -> DaskDimArray:
         return DaskDimArray(self._data[_plain_key(key)], self._unit)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        """Lazy assignment (dask's): ``value`` converted to this array's unit."""
+        _, convs = _core.same_unit_plan("assignment", [self._unit, _unit_of(value)])
+        self._data[_plain_key(key)] = _lazy_affine(_raw(value), *convs[1])
 
     def rechunk(self, *args: Any, **kwargs: Any) -> DaskDimArray:
         return DaskDimArray(self._data.rechunk(*args, **kwargs), self._unit)
@@ -735,8 +773,11 @@ def _apply_ufunc(
         converted = [_lazy_affine(r, *c) for r, c in zip(raw_inputs, convs, strict=True)]
         result = ufunc(*converted, **kwargs)
     results = (result,) if len(outs) == 1 else tuple(result)
+    # Truth values stay DaskDimArrays (dimensionless), as DimArray's do: generic
+    # (Array API) code mixes them with the operands.
     delivered = tuple(
-        _deliver(r, u, t, c) for r, u, t, c in zip(results, outs, targets, out_convs, strict=True)
+        _deliver(r, _ONE if u is None and t is None else u, t, c)
+        for r, u, t, c in zip(results, outs, targets, out_convs, strict=True)
     )
     return delivered[0] if len(outs) == 1 else delivered
 
