@@ -1,7 +1,0 @@
-"""Test-session setup shared by every test file."""
-
-import os
-
-# SciPy reads this once, when it is first imported: generic (Array API) code
-# paths, so SciPy runs on DimArray and DaskDimArray through their namespaces.
-os.environ["SCIPY_ARRAY_API"] = "1"
