@@ -207,11 +207,11 @@ class DaskDimArray:
 
     def compute(self, **kwargs: Any) -> DimArray:
         """Run the graph; a DimArray (0-d for full reductions)."""
-        (result,) = dask.compute(self, **kwargs)
+        (result,) = dask.base.compute(self, **kwargs)
         return result  # type: ignore[no-any-return]
 
     def persist(self, **kwargs: Any) -> DaskDimArray:
-        (result,) = dask.persist(self, **kwargs)
+        (result,) = dask.base.persist(self, **kwargs)
         return result  # type: ignore[no-any-return]
 
     def visualize(self, **kwargs: Any) -> Any:
@@ -321,10 +321,10 @@ class DaskDimArray:
     def __ge__(self, other: Any) -> Any:
         return _apply_ufunc(np.greater_equal, (self, other))
 
-    def __eq__(self, other: object) -> Any:  # type: ignore[override]
+    def __eq__(self, other: object) -> Any:
         return _apply_ufunc(np.equal, (self, other))
 
-    def __ne__(self, other: object) -> Any:  # type: ignore[override]
+    def __ne__(self, other: object) -> Any:
         return _apply_ufunc(np.not_equal, (self, other))
 
     def __neg__(self) -> Any:
