@@ -20,7 +20,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# The one system package: graphviz's `dot`, which DaskDimArray.visualize (dask)
+# draws with. Installed with apt when missing (as root, or through sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 $(VENV)/.deps: requirements-dev.txt | $(BIN)/python
+	command -v dot >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@
 

@@ -195,3 +195,13 @@ def test_constructors_and_linear_algebra() -> None:
     )
     v = dask.delayed(np.ones)(3)
     assert DaskDimArray.from_delayed(v, (3,), float, "N").compute().unit == dt.units.N
+
+
+def test_dimarray_first_in_a_numpy_function_defers_to_the_lazy_operand() -> None:
+    lazy = DaskDimArray(np.array([5.0, 7.0]), "m", chunks=1)
+    joined = np.concatenate([DimArray([1.0], "km"), lazy])
+    assert isinstance(joined, DaskDimArray) and joined.unit == dt.units.km
+    np.testing.assert_allclose(joined.compute().to_value("km"), [1.0, 0.005, 0.007])
+    clipped = np.clip(DimArray([1.0, 2000.0], "m"), DaskDimArray(np.array([0.5]), "cm"), None)
+    assert isinstance(clipped, DaskDimArray)
+    np.testing.assert_allclose(clipped.compute().to_value("m"), [1.0, 2000.0])

@@ -206,6 +206,8 @@ def __deepcopy__(self: DimArray, memo: dict[int, Any]) -> DimArray:
 def __array_function__(
     self: DimArray, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
+    if any(getattr(t, "__dimtensor_lazy__", False) for t in types):
+        return NotImplemented  # a lazy operand (DaskDimArray) takes the whole call
     impl = HANDLED.get(func)
     if impl is None:
         name = getattr(func, "__module__", "numpy") + "." + getattr(func, "__name__", "?")
