@@ -148,7 +148,10 @@ def searchsorted(x1: Any, x2: Any, /, *, side: str = "left", sorter: Any | None 
     """Indices where ``x2`` (converted to ``x1``'s unit) would go in ``x1``."""
     B = backend_of(x1, x2)
     _, (c1, c2) = same_unit("searchsorted", [x1, x2])
-    raw = B.xp.searchsorted(convert(B, x1, c1), convert(B, x2, c2), side=side, sorter=B.raw(sorter))
+    needle = convert(B, x2, c2)
+    if B.lazy and not is_lazy(needle):
+        needle = B.xp.asarray(needle)  # dask's searchsorted takes only dask needles
+    raw = B.xp.searchsorted(convert(B, x1, c1), needle, side=side, sorter=B.raw(sorter))
     return B.wrap(raw, None)
 
 
@@ -232,7 +235,9 @@ def triu(x: Any, /, *, k: int = 0) -> Any:
 
 
 def take(x: Any, indices: Any, /, *, axis: int | None = None) -> Any:
-    return _keep(x, "take", backend_of(x, indices).raw(indices), axis=axis)
+    # axis may be left out for 1-d x (dask's take refuses axis=None).
+    kwargs = {} if axis is None else {"axis": axis}
+    return _keep(x, "take", backend_of(x, indices).raw(indices), **kwargs)
 
 
 def take_along_axis(x: Any, indices: Any, /, *, axis: int = -1) -> Any:
@@ -481,11 +486,11 @@ def _is_bool(dtype: Any) -> bool:
     return dtype is not None and np.dtype(dtype) == np.bool_
 
 
-def _like(name: str, x: Any, dtype: Any, device: Any, *args: Any) -> Any:
+def _like(name: str, x: Any, dtype: Any, device: Any, *args: Any, mask: bool = False) -> Any:
     """A new array shaped like ``x`` in its unit; a boolean one (a mask) has none."""
     B = backend_of(x)
     raw = getattr(B.xp, name)(B.raw(x), *args, dtype=dtype, device=device)
-    return B.wrap(raw, ONE if _is_bool(dtype) else unit_of(x))
+    return B.wrap(raw, ONE if mask or _is_bool(dtype) else unit_of(x))
 
 
 def empty_like(x: Any, /, *, dtype: Any | None = None, device: Any | None = None) -> Any:
@@ -506,7 +511,7 @@ def full_like(
     """``fill_value`` converted to the unit of ``x`` (0, ±inf, nan fit any unit);
     a boolean fill or dtype makes a mask, which has no unit."""
     if isinstance(fill_value, bool) or _is_bool(dtype):
-        return _like("full_like", x, dtype, device, fill_value)
+        return _like("full_like", x, dtype, device, fill_value, mask=True)
     B = backend_of(x, fill_value)
     unit, (_, c) = same_unit("full_like", [x, fill_value])
     fill = convert(B, fill_value, c)

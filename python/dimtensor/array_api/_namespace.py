@@ -10,6 +10,8 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from dimtensor._core import Unit
 from dimtensor.errors import DimensionError
 
@@ -41,6 +43,11 @@ def _fill(B: Backend, value: Any) -> tuple[Any, Unit]:
         return value, ONE
     raw = B.raw(value)
     return (raw if is_lazy(raw) else raw.reshape(()).item()), value.unit
+
+
+def _number(value: Any) -> Any:
+    """A 0-d NumPy value as a Python number (dask's arange needs one)."""
+    return value.reshape(()).item() if isinstance(value, np.ndarray) else value
 
 
 def _step(step: Any, unit: Unit) -> Any:
@@ -93,7 +100,7 @@ def creation(B: Backend) -> dict[str, Callable[..., Any]]:
     ) -> Any:
         points = [start] if stop is None else [start, stop]
         unit, convs = same_unit("arange", points)
-        lo, *hi = (convert(B, p, c) for p, c in zip(points, convs, strict=True))
+        lo, *hi = (_number(convert(B, p, c)) for p, c in zip(points, convs, strict=True))
         raw = xp.arange(lo, hi[0] if hi else None, _step(step, unit), dtype=dtype, device=device)
         return B.wrap(raw, unit)
 
