@@ -285,13 +285,23 @@ def to_device(self: DimArray, device: Any, /, *, stream: Any = None) -> DimArray
     return self
 
 
-def __dlpack__(self: DimArray, /, **kwargs: Any) -> Any:
+def __dlpack__(
+    self: DimArray,
+    /,
+    *,
+    stream: Any = None,
+    max_version: tuple[int, int] | None = None,
+    dl_device: Any = None,
+    copy: bool | None = None,
+) -> Any:
     """DLPack carries no unit: only dimensionless arrays (as plain numbers)."""
     if not self.is_dimensionless:
         raise _core.UnitStrippedError(
             f"DLPack would drop the unit '{self.unit}'; export .to_value(unit) instead"
         )
-    return np.asarray(self).__dlpack__(**kwargs)
+    return np.asarray(self).__dlpack__(
+        stream=stream, max_version=max_version, dl_device=dl_device, copy=copy
+    )
 
 
 def __dlpack_device__(self: DimArray, /) -> tuple[Any, int]:
