@@ -177,7 +177,7 @@ def broadcast_to(x: Any, /, shape: tuple[int, ...]) -> Any:
     return _keep(x, "broadcast_to", shape)
 
 
-def expand_dims(x: Any, /, *, axis: int = 0) -> Any:
+def expand_dims(x: Any, /, axis: int = 0) -> Any:
     return _keep(x, "expand_dims", axis=axis)
 
 
