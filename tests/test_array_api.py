@@ -11,24 +11,13 @@ import math
 import numpy as np
 import pytest
 import scipy.special
-from dask.callbacks import Callback
 from dimtensor import DimArray, Unit
 from dimtensor.array_api import eager, lazy
 from dimtensor.dask import DaskDimArray
 from dimtensor.errors import DimensionError, UnitStrippedError
+from task_counter import CountTasks
 
 # ---- helpers ---------------------------------------------------------------------
-
-
-class CountTasks(Callback):
-    """Counts task executions on the local schedulers."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def _pretask(self, key, dsk, state) -> None:
-        self.count += 1
 
 
 class Kind:

@@ -8,21 +8,10 @@ import dask.array as da
 import dimtensor as dt
 import numpy as np
 import pytest
-from dask.callbacks import Callback
 from dimtensor import DimArray
 from dimtensor.dask import DaskDimArray
 from dimtensor.errors import DimensionError, OffsetUnitError
-
-
-class CountTasks(Callback):
-    """Counts task executions on the local schedulers."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def _pretask(self, key, dsk, state) -> None:
-        self.count += 1
+from task_counter import CountTasks
 
 
 def n_tasks(x) -> int:

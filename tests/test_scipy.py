@@ -9,20 +9,10 @@ import scipy.integrate
 import scipy.signal
 import scipy.special
 import scipy.stats
-from dask.callbacks import Callback
 from dimtensor import DimArray, units
 from dimtensor.dask import DaskDimArray
 from dimtensor.errors import DimensionError
-
-
-class CountTasks(Callback):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def _pretask(self, key, dsk, state) -> None:
-        self.count += 1
-
+from task_counter import CountTasks
 
 RNG = np.random.default_rng(7)
 X = RNG.normal(5.0, 2.0, 64)

@@ -7,21 +7,10 @@ import dimtensor as dt
 import numpy as np
 import pytest
 import zarr
-from dask.callbacks import Callback
 from dimtensor import DimArray
 from dimtensor.dask import DaskDimArray, from_zarr, to_zarr
 from dimtensor.errors import DimtensorError, UnitParseError
-
-
-class CountTasks(Callback):
-    """Counts task executions on the local schedulers."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def _pretask(self, key, dsk, state) -> None:
-        self.count += 1
+from task_counter import CountTasks
 
 
 def test_zarr_is_version_3() -> None:

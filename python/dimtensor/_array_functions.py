@@ -636,27 +636,33 @@ def _ediff1d(ary: Any, to_end: Any = None, to_begin: Any = None) -> Any:
     return _wrap(np.ediff1d(_raw(ary), to_end=end, to_begin=begin), unit)
 
 
-@implements(np.gradient)
-def _gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Any:
-    df = _interval("gradient", _unit(f))
+def _gradient_units(f_unit: Unit, ndim: int, axis: Any, spacings: list[Any]) -> list[Unit]:
+    """The unit of each derivative ``np.gradient`` returns, from the unit of
+    ``f`` and of each spacing given as ``(unit, ndim)`` (DimArray and
+    DaskDimArray share this rule)."""
+    df = _interval("gradient", f_unit)
     if axis is None:
-        naxes = np.ndim(_raw(f))
+        naxes = ndim
     else:
         naxes = len(axis) if isinstance(axis, (tuple, list)) else 1
     # A scalar spacing is a step; an array gives coordinates, whose steps are
     # their differences.
-    steps = [
-        _unit(s) if np.ndim(_raw(s)) == 0 else _interval("gradient", _unit(s)) for s in varargs
-    ]
+    steps = [u if nd == 0 else _interval("gradient", u) for u, nd in spacings]
     if not steps:
         steps = [_ONE] * naxes
     elif len(steps) == 1:
         steps = steps * naxes
+    return [_rule_unit("gradient", np.divide, df, s) for s in steps]
+
+
+@implements(np.gradient)
+def _gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Any:
+    spacings = [(_unit(s), np.ndim(_raw(s))) for s in varargs]
+    units = _gradient_units(_unit(f), np.ndim(_raw(f)), axis, spacings)
     res = np.gradient(_raw(f), *(_raw(s) for s in varargs), axis=axis, edge_order=edge_order)
     if isinstance(res, (tuple, list)):
-        units = [_rule_unit("gradient", np.divide, df, s) for s in steps]
         return type(res)(_wrap(r, u) for r, u in zip(res, units, strict=True))
-    return _wrap(res, _rule_unit("gradient", np.divide, df, steps[0]))
+    return _wrap(res, units[0])
 
 
 @implements(np.trapezoid)

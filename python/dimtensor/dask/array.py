@@ -43,6 +43,7 @@ from dimtensor._array_functions import (
     _LINALG,
     _PERCENT,
     _PRODUCTS,
+    _gradient_units,
     _interval,
     _named,
     _param_names,
@@ -1197,21 +1198,8 @@ def _ediff1d(ary: Any, to_end: Any = None, to_begin: Any = None) -> Any:
 
 @_lazy(np.gradient)
 def _gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Any:
-    df = _interval("gradient", _unit(f))
-    if axis is None:
-        naxes = np.ndim(_raw(f))
-    else:
-        naxes = len(axis) if isinstance(axis, (tuple, list)) else 1
-    # A scalar spacing is a step; an array gives coordinates, whose steps are
-    # their differences (the DimArray rule).
-    steps = [
-        _unit(s) if np.ndim(_raw(s)) == 0 else _interval("gradient", _unit(s)) for s in varargs
-    ]
-    if not steps:
-        steps = [_ONE] * naxes
-    elif len(steps) == 1:
-        steps = steps * naxes
-    units = [_rule_unit("gradient", np.divide, df, s) for s in steps]
+    spacings = [(_unit(s), np.ndim(_raw(s))) for s in varargs]
+    units = _gradient_units(_unit(f), np.ndim(_raw(f)), axis, spacings)
     spacing = [_raw(s) for s in varargs]
     res: Any = np.gradient(_raw(f), *spacing, axis=axis, edge_order=edge_order)  # type: ignore[call-overload]
     if isinstance(res, (tuple, list)):

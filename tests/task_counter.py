@@ -1,0 +1,15 @@
+"""A dask callback counting task executions on the local schedulers, shared
+by the tests that check nothing runs while an expression is built."""
+
+from dask.callbacks import Callback
+
+
+class CountTasks(Callback):
+    """Counts task executions on the local schedulers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def _pretask(self, key, dsk, state) -> None:
+        self.count += 1
