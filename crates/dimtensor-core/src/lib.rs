@@ -6,10 +6,13 @@
 //! - [`registry`]: every named unit; [`parse`]: unit text, including the
 //!   CF/UDUNITS strings of netCDF/zarr `units` attributes.
 //! - [`constants`]: CODATA 2022.
+//! - [`kernels`], [`expr`]: element-wise loops; `expr` runs fused programs
+//!   of many operations in one pass (blocks, SIMD, threads).
 
 pub mod constants;
 pub mod dimension;
 pub mod error;
+pub mod expr;
 pub mod format;
 pub mod kernels;
 pub mod parse;
