@@ -1,5 +1,6 @@
 """Type stubs of the Rust extension ``dimtensor._core`` (checked by mypy.stubtest)."""
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, Final, final
 
@@ -12,6 +13,7 @@ __all__ = [
     "Dimension",
     "DimensionError",
     "DimtensorError",
+    "FusedProgram",
     "OffsetUnitError",
     "Unit",
     "UnitConversionError",
@@ -278,6 +280,22 @@ class DimArray:
     def __ge__(self, other: Any, /) -> Any: ...
     def __eq__(self, other: Any, /) -> Any: ...  # type: ignore[override]
     def __ne__(self, other: Any, /) -> Any: ...  # type: ignore[override]
+
+@final
+class FusedProgram:
+    """A fused element-wise expression, evaluated in one pass (Rust)."""
+
+    def __new__(cls, nodes: Sequence[tuple[Any, ...]], n_inputs: int) -> FusedProgram: ...
+    @property
+    def n_nodes(self) -> int: ...
+    @property
+    def n_inputs(self) -> int: ...
+    @property
+    def is_boolean(self) -> bool: ...
+    @property
+    def nodes(self) -> list[tuple[Any, ...]]: ...
+    def eval(self, inputs: Sequence[Any], out: Any = None, dtype: Any = "float64") -> Any: ...
+    def __reduce__(self) -> tuple[Any, tuple[list[tuple[Any, ...]], int]]: ...
 
 def _wrap(data: Any, unit: Unit | str) -> DimArray: ...
 def reduction_unit(name: str, unit: Unit | str, count: int | None = None) -> Unit | None: ...

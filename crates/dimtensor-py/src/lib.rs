@@ -7,6 +7,7 @@ mod array;
 mod constants;
 mod dimension;
 mod errors;
+mod fused;
 mod kernels;
 mod unit;
 
@@ -16,6 +17,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dimension::PyDimension>()?;
     m.add_class::<unit::PyUnit>()?;
     m.add_class::<array::PyDimArray>()?;
+    m.add_class::<fused::PyFusedProgram>()?;
     m.add(
         "DIMENSIONLESS",
         dimension::PyDimension(dimtensor_core::Dimension::NONE),
