@@ -56,10 +56,11 @@ py-test: build
 test: lint rust-test py-test
 
 bench: build
-	$(BIN)/python -m pip install -q pint astropy unyt matplotlib
+	$(BIN)/python -m pip install -q pint astropy unyt matplotlib numexpr
 	$(BIN)/python benchmarks/units.py
 	$(BIN)/python benchmarks/dimarray.py
 	$(BIN)/python benchmarks/dask_density.py
+	$(BIN)/python benchmarks/fusion.py
 
 # Coverage-guided fuzzing of the unit parser (not part of `make test`).
 FUZZ_RUNS ?= 1000000

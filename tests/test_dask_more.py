@@ -285,8 +285,9 @@ def test_lazy_function_matches_numpy_and_raw_dask(case) -> None:
             assert isinstance(r, DaskDimArray)
             assert r.unit == dt.units.parse(u), (r.unit, u)
             value = r.compute().to_value()
-        # No conversion needed: exactly the tasks raw dask builds.
-        assert n_tasks(r) == n_tasks(rr)
+        # Never more tasks than raw dask builds (elementwise chains are fused
+        # into one task per chunk, so often fewer).
+        assert n_tasks(r) <= n_tasks(rr)
         np.testing.assert_allclose(value, e, rtol=1e-10, atol=1e-12, equal_nan=True)
 
 
@@ -593,8 +594,10 @@ def _dot_nodes(path) -> tuple[int, int]:
 
 def test_visualize_draws_the_tasks_raw_dask_draws(tmp_path) -> None:
     x, r = quantities(), raw_data()
-    q = np.sqrt((x.X**2).sum(axis=1)) + x.V
-    raw = np.sqrt((r.X**2).sum(axis=1)) + r.V
+    # One elementwise step then a reduction: the same tasks as raw dask (a
+    # longer elementwise chain would be fused into fewer).
+    q = (x.X**2).sum(axis=1)
+    raw = (r.X**2).sum(axis=1)
     q.visualize(filename=str(tmp_path / "q"), format="dot")
     raw.visualize(filename=str(tmp_path / "raw"), format="dot")
     tasks, data = _dot_nodes(tmp_path / "q.dot")

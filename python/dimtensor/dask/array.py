@@ -38,7 +38,7 @@ import dask.array as da
 import numpy as np
 from dask.array.core import elemwise, handle_out
 
-from dimtensor import _core
+from dimtensor import _core, _fusion
 from dimtensor._array_functions import (
     _LINALG,
     _PERCENT,
@@ -114,13 +114,29 @@ class DaskDimArray:
     lists and scalars.
     """
 
-    __slots__ = ("_data", "_unit")
+    # _arr: the dask array, or None while _pending (a fused chain of
+    # elementwise operations, see _fusion) has not been turned into one.
+    __slots__ = ("_arr", "_pending", "_unit")
     # Tells DimArray's operators to let this type handle mixed expressions.
     __dimtensor_lazy__ = True
     __array_priority__ = 30.0
 
     def __init__(self, data: Any, unit: Unit | str | None = None, chunks: Any = "auto") -> None:
         own: Unit | None
+        self._pending: _Pending | None = None
+        target = data._unit if isinstance(data, DaskDimArray) and unit is None else unit
+        if (
+            isinstance(data, DaskDimArray)
+            and data._fusable()
+            and (data._arr is None or data._unit.conversion_affine(target) != _IDENTITY)
+        ):
+            # A conversion joins the fused chain (one task per chunk in all).
+            target = _as_unit(target)
+            a, b = data._unit.conversion_affine(target)
+            self._arr = None
+            self._pending = data._pending_like(_fusion.affine(data._node(), a, b))
+            self._unit = target
+            return
         if isinstance(data, DaskDimArray):
             arr, own = data._data, data._unit
         elif isinstance(data, DimArray):
@@ -133,8 +149,47 @@ class DaskDimArray:
             target = _as_unit(unit)
             arr = _lazy_affine(arr, *own.conversion_affine(target))
             own = target
-        self._data: da.Array = arr
+        self._arr: da.Array | None = arr
         self._unit: Unit = own if own is not None else _as_unit(unit)
+
+    # ---- fusion (see dimtensor._fusion) -------------------------------------
+    @property
+    def _data(self) -> da.Array:
+        """The dask array of magnitudes (a pending fused chain becomes one
+        blockwise layer: one task per chunk)."""
+        if self._arr is None:
+            assert self._pending is not None
+            self._arr = self._pending.materialize()
+        return self._arr
+
+    @_data.setter
+    def _data(self, value: da.Array) -> None:
+        self._arr, self._pending = value, None
+
+    def _fusable(self) -> bool:
+        """Whether elementwise operations on this array can join a fused chain."""
+        if self._pending is not None:
+            return True
+        arr = self._arr
+        return arr is not None and arr.dtype in _fusion.FLOATS and not math.isnan(arr.size)
+
+    def _node(self) -> Any:
+        return self._pending.node if self._pending is not None else ("leaf", self._arr)
+
+    def _pending_like(self, node: Any, boolean: bool = False, dtype: Any = None) -> _Pending:
+        shape, chunks = self.shape, self.chunks
+        return _Pending(node, shape, chunks, np.dtype(dtype or self._compute_dtype()), boolean)
+
+    def _compute_dtype(self) -> np.dtype[Any]:
+        if self._pending is not None:
+            return self._pending.dtype
+        return self._data.dtype
+
+    @classmethod
+    def _from_pending(cls, pending: _Pending, unit: Unit) -> DaskDimArray:
+        obj = cls.__new__(cls)
+        obj._arr, obj._pending, obj._unit = None, pending, unit
+        return obj
 
     # ---- properties -------------------------------------------------------
     @property
@@ -156,23 +211,25 @@ class DaskDimArray:
 
     @property
     def shape(self) -> tuple[Any, ...]:
-        return self._data.shape
+        return self._pending.shape if self._arr is None and self._pending else self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self._data.ndim
+        return len(self.shape)
 
     @property
     def size(self) -> Any:
-        return self._data.size
+        return math.prod(self.shape)
 
     @property
     def dtype(self) -> np.dtype[Any]:
+        if self._arr is None and self._pending is not None:
+            return np.dtype(bool) if self._pending.boolean else self._pending.dtype
         return self._data.dtype
 
     @property
     def chunks(self) -> tuple[tuple[Any, ...], ...]:
-        return self._data.chunks
+        return self._pending.chunks if self._arr is None and self._pending else self._data.chunks
 
     @property
     def chunksize(self) -> tuple[Any, ...]:
@@ -208,6 +265,14 @@ class DaskDimArray:
 
     def compute(self, **kwargs: Any) -> DimArray:
         """Run the graph; a DimArray (0-d for full reductions)."""
+        if self._arr is None and self._pending is not None and set(kwargs) <= {"scheduler"}:
+            from dimtensor.dask import graphs
+
+            get = graphs.local_get(self, kwargs.get("scheduler"))
+            if get is not None:
+                # A fused chain on a local scheduler: chunks go straight into
+                # the preallocated result (no second copy of it).
+                return _core._wrap(self._pending.compute_into(get), self._unit)
         (result,) = dask.base.compute(self, **kwargs)
         return result  # type: ignore[no-any-return]
 
@@ -465,6 +530,12 @@ class DaskDimArray:
         return self
 
     def _eager_only(self, what: str) -> Any:
+        """``bool()``/``float()``/… would compute: refused, unless dask's
+        config says ``dimtensor.lazy-scalars: compute`` (environment variable
+        ``DASK_DIMTENSOR__LAZY_SCALARS=compute``), which test suites that read
+        every result through ``float()`` (Array API conformance) need."""
+        if dask.config.get("dimtensor.lazy-scalars", "raise") == "compute":
+            return getattr(self.compute(), f"__{what}__")()
         raise TypeError(
             f"{what}() of a lazy DaskDimArray would compute it; call .compute() first "
             "(generic code should branch on values with where() instead)"
@@ -752,6 +823,10 @@ def _apply_ufunc(
     convs, outs, constant = _core.ufunc_plan(name, [_unit_of(x) for x in inputs], exponent)
     targets = tuple(out) if isinstance(out, tuple) else (out,) * len(outs)
     out_convs = [_out_conversion(t, u, name) for t, u in zip(targets, outs, strict=True)]
+    if method == "__call__" and not kwargs and out is None and constant is None:
+        fused = _fuse(name, inputs, convs, outs)
+        if fused is not None:
+            return fused
     raw_inputs = [_raw(x) for x in inputs]
     if constant is not None:
         shapes = [np.shape(r) for r in raw_inputs]
@@ -1320,3 +1395,72 @@ def blockwise(
     ``args`` alternate arrays (DaskDimArrays are unwrapped) and index strings."""
     raw = [_raw(a) if _quantity(a) else a for a in args]
     return DaskDimArray(da.blockwise(func, out_ind, *raw, **kwargs), _as_unit(unit))
+
+
+# ---- fusion ----------------------------------------------------------------
+
+
+class _Pending:
+    """A chain of elementwise operations not yet in the graph: a node tree
+    (see dimtensor._fusion) over dask arrays of one shape and chunking."""
+
+    __slots__ = ("boolean", "chunks", "dtype", "node", "shape")
+
+    def __init__(
+        self, node: Any, shape: Any, chunks: Any, dtype: np.dtype[Any], boolean: bool
+    ) -> None:
+        self.node, self.shape, self.chunks = node, shape, chunks
+        self.dtype, self.boolean = dtype, boolean
+
+    def compute_into(self, get: Any) -> np.ndarray:
+        from dimtensor.dask import graphs
+
+        flat, leaves = _fusion.compile(self.node)
+        out = np.dtype(bool) if self.boolean else self.dtype
+        return graphs.compute_into(tuple(flat), self.dtype.name, out, leaves, get)
+
+    def materialize(self) -> da.Array:
+        """One blockwise layer whose task body is the fused Rust kernel."""
+        if self.node[0] == "leaf":
+            return self.node[1]  # type: ignore[no-any-return]
+        flat, leaves = _fusion.compile(self.node)
+        out = np.dtype(bool) if self.boolean else self.dtype
+        body = functools.partial(_fusion.run, tuple(flat), self.dtype.name)
+        token = dask.base.tokenize(tuple(flat), self.dtype.name, *leaves)
+        return da.map_blocks(
+            body,
+            *leaves,
+            dtype=out,
+            meta=np.empty((0,) * len(self.shape), dtype=out),
+            name=f"fused-{token}",
+        )
+
+
+def _fuse(name: str, inputs: Sequence[Any], convs: Any, outs: Any) -> DaskDimArray | None:
+    """``name(*inputs)`` as a longer fused chain, or None when it cannot join
+    one (other shapes or chunks, non-float data, non-elementwise operation)."""
+    if len(outs) != 1 or not _fusion.fusable(name):
+        return None
+    arrays = [x for x in inputs if isinstance(x, DaskDimArray)]
+    if not arrays or not all(a._fusable() for a in arrays):
+        return None
+    if len({(a.shape, a.chunks) for a in arrays}) != 1:
+        return None
+    nodes = []
+    for x in inputs:
+        if isinstance(x, DaskDimArray):
+            nodes.append(x._node())
+        elif isinstance(x, DimArray) and x.ndim == 0 and x.dtype.kind in "fiu":
+            nodes.append(_fusion.const(x._data.item()))
+        elif isinstance(x, Unit):
+            nodes.append(_fusion.const(1.0))
+        elif isinstance(x, (int, float)) and not isinstance(x, bool):
+            nodes.append(_fusion.const(x))
+        else:
+            return None
+    dtypes = {a._compute_dtype() for a in arrays}
+    dtype = np.dtype(np.float32) if dtypes == {np.dtype(np.float32)} else np.dtype(np.float64)
+    node = _fusion.apply(name, nodes, convs)
+    boolean = name in _fusion.BOOLEAN
+    unit = outs[0] if outs[0] is not None else _ONE
+    return DaskDimArray._from_pending(arrays[0]._pending_like(node, boolean, dtype), unit)
