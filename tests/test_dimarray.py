@@ -1040,3 +1040,22 @@ def test_clip() -> None:
         x.clip(DimArray(1.0, "s"), DimArray(2.0, "s"))
     with pytest.raises(DimensionError):
         x.clip(1.0, 2.0)
+
+
+def test_placeholders_take_on_the_unit_they_meet() -> None:
+    # Arrays of only 0, ±inf and nan (what generic code makes before it knows
+    # the unit) behave as those scalars do: they meet any unit.
+    m = DimArray([1.0, 2.0, 3.0], "m")
+    assert (DimArray(np.zeros(3)) + m).unit == units.m
+    assert (m - DimArray(np.full(3, np.nan))).unit == units.m
+    assert np.maximum(DimArray(np.full(3, -np.inf)), m).unit == units.m
+    with pytest.raises(DimensionError, match="'m'"):
+        DimArray(np.ones(3)) + m  # real numbers: a mistake
+    with pytest.raises(DimensionError):
+        DimArray(np.zeros(3), "%") + m  # a ratio is not a placeholder
+    z = DimArray(np.full(3, np.nan))
+    z[1:] = DimArray([5.0, 6.0], "km")  # assignment: adopts the unit, once
+    assert z.unit == units.km
+    np.testing.assert_array_equal(z._data[1:], [5.0, 6.0])
+    with pytest.raises(DimensionError):
+        z[0] = DimArray(1.0, "s")

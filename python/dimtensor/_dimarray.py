@@ -69,7 +69,13 @@ def is_placeholder(x: Any) -> bool:
     knows the unit. Like those scalars, it may take on any unit."""
     if not isinstance(x, DimArray) or not x.unit.is_dimensionless or x.unit.scale != 1.0:
         return False
-    values = x._data
+    return placeholder_values(x._data)
+
+
+def placeholder_values(values: Any) -> bool:
+    """Whether ``values`` are all 0, ±inf or nan (the Rust ufunc path asks
+    this on a dimension mismatch)."""
+    values = np.asarray(values)
     if values.dtype.kind not in "fciu":
         return False
     with np.errstate(invalid="ignore"):

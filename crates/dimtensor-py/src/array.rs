@@ -338,6 +338,48 @@ fn wrap_outputs<'py>(
     }
 }
 
+/// The plan when dimensionless placeholders (arrays of only 0, ±inf and nan,
+/// as generic code makes with `zeros`/`full(nan)`) are read as those scalar
+/// wildcards; None when there is none. Only asked on a dimension mismatch,
+/// so correct code never pays for looking at the values.
+fn placeholder_plan(
+    py: Python<'_>,
+    name: &str,
+    inputs: &[Input<'_>],
+    exponent: Option<f64>,
+) -> PyResult<Option<rules::Plan>> {
+    static IS_PLACEHOLDER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let check = IS_PLACEHOLDER.get_or_try_init(py, || {
+        Ok::<_, PyErr>(
+            py.import("dimtensor._dimarray")?
+                .getattr("placeholder_values")?
+                .unbind(),
+        )
+    })?;
+    let mut found = false;
+    let mut operands = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let wild = match input {
+            Input::Dim(u, data) if u.dimension().is_dimensionless() && !u.has_offset() => {
+                (u.scale() - 1.0).abs() < 1e-12 && check.bind(py).call1((data,))?.is_truthy()?
+            }
+            _ => false,
+        };
+        found |= wild;
+        operands.push(if wild {
+            Operand::Wildcard
+        } else {
+            input.operand()
+        });
+    }
+    if !found {
+        return Ok(None);
+    }
+    rules::ufunc_plan(name, &operands, exponent)
+        .map(Some)
+        .map_err(|e| rule_err(py, e))
+}
+
 /// Applies `ufunc(*inputs, **kwargs)` with unit rules (`method` "__call__" or
 /// "outer").
 pub fn apply_ufunc<'py>(
@@ -357,7 +399,12 @@ pub fn apply_ufunc<'py>(
         ("power" | "pow" | "float_power", Some(e)) => uniform_exponent(py, e.data())?,
         _ => None,
     };
-    let plan = rules::ufunc_plan(name, &operands, exponent).map_err(|e| rule_err(py, e))?;
+    let plan = match rules::ufunc_plan(name, &operands, exponent) {
+        Ok(plan) => plan,
+        Err(Error::Dimension(m)) => placeholder_plan(py, name, &classified, exponent)?
+            .ok_or_else(|| rule_err(py, Error::Dimension(m)))?,
+        Err(e) => return Err(rule_err(py, e)),
+    };
     let (kw, targets) = unwrap_out(py, kwargs)?;
     if let Some(value) = plan.constant {
         // ==/!= between different dimensions: no element can be equal.
