@@ -1201,6 +1201,16 @@ fn check<T>(prog: &Program, inputs: &[Operand<'_, T>], n: usize) -> Result<()> {
     Ok(())
 }
 
+/// Whether rayon's threads may be used: not in a process forked from one
+/// that had started them (a child has none of its parent's threads, and
+/// waiting for them would hang; Python's `multiprocessing` forks). The
+/// first process to ask is the one whose threads rayon starts.
+fn threads_usable() -> bool {
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let pid = std::process::id();
+    *PID.get_or_init(|| pid) == pid
+}
+
 /// Splits `out` over rayon's threads when it is large enough, running
 /// `f(start, chunk, scratch)` on each piece.
 fn run<O: Send, T: Float>(
@@ -1210,13 +1220,14 @@ fn run<O: Send, T: Float>(
     f: impl Fn(usize, &mut [O], &mut Scratch<T>) + Sync,
 ) {
     let n = out.len();
-    let threads = rayon::current_num_threads();
-    if n <= PARALLEL_ABOVE || threads < 2 {
+    if n <= PARALLEL_ABOVE || !threads_usable() || rayon::current_num_threads() < 2 {
         let mut s = Scratch::new(plan.regs, n.min(BLOCK), boolean);
         return f(0, out, &mut s);
     }
     // About four pieces per thread, whole blocks each, for balance.
-    let chunk = n.div_ceil(4 * threads).next_multiple_of(BLOCK);
+    let chunk = n
+        .div_ceil(4 * rayon::current_num_threads())
+        .next_multiple_of(BLOCK);
     out.par_chunks_mut(chunk).enumerate().for_each_init(
         || Scratch::new(plan.regs, BLOCK, boolean),
         |s, (i, o)| f(i * chunk, o, s),
