@@ -10,7 +10,7 @@ use numpy::{
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple, PyType};
+use pyo3::types::{PyFloat, PyInt, PyString, PyTuple, PyType};
 
 use crate::array::numpy;
 
@@ -162,6 +162,22 @@ fn checked_array<'py>(
         return Err(PyValueError::new_err(format!("{what} is not aligned")));
     }
     Ok(Some(a.clone()))
+}
+
+/// `x` as a float when it is a real number: a Python float or int, or a
+/// NumPy floating/integer scalar (not anything with `__float__`, such as a
+/// one-element array with a unit).
+fn real(x: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
+    let np = numpy(x.py())?;
+    let number = x.is_instance_of::<PyFloat>()
+        || x.is_instance_of::<PyInt>()
+        || x.is_instance(&np.getattr("floating")?)?
+        || x.is_instance(&np.getattr("integer")?)?;
+    Ok(if number {
+        x.extract::<f64>().ok()
+    } else {
+        None
+    })
 }
 
 fn shape_text(s: &[usize]) -> String {
@@ -385,7 +401,7 @@ impl PyFusedProgram {
                 }
                 parsed.push(Input::Array(a));
             } else {
-                let v = x.extract::<f64>().map_err(|_| {
+                let v = real(x)?.ok_or_else(|| {
                     PyTypeError::new_err(format!(
                         "input {k} must be a NumPy array or a real number, got {}",
                         type_name(x)
