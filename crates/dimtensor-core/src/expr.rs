@@ -249,6 +249,124 @@ fn map3<T: Copy>(
     }
 }
 
+/// A slice read through `x·k` (an affine node folded into its reader).
+#[derive(Clone, Copy)]
+struct Scaled<'a, T>(&'a [T], T);
+
+impl<T: Float> Src<T> for Scaled<'_, T> {
+    #[inline(always)]
+    fn cut(self, n: usize) -> Self {
+        Scaled(&self.0[..n], self.1)
+    }
+    #[inline(always)]
+    fn at(self, i: usize) -> T {
+        self.0[i] * self.1
+    }
+}
+
+/// A slice read through `x·k + o`.
+#[derive(Clone, Copy)]
+struct ScaledShift<'a, T>(&'a [T], T, T);
+
+impl<T: Float> Src<T> for ScaledShift<'_, T> {
+    #[inline(always)]
+    fn cut(self, n: usize) -> Self {
+        ScaledShift(&self.0[..n], self.1, self.2)
+    }
+    #[inline(always)]
+    fn at(self, i: usize) -> T {
+        self.0[i] * self.1 + self.2
+    }
+}
+
+/// The arithmetic operations, which read an affine operand (a unit
+/// conversion) in the same loop instead of a pass of its own.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl Arith {
+    fn of(op: Binary) -> Option<Arith> {
+        Some(match op {
+            Binary::Add => Arith::Add,
+            Binary::Subtract => Arith::Sub,
+            Binary::Multiply => Arith::Mul,
+            Binary::Divide => Arith::Div,
+            _ => return None,
+        })
+    }
+}
+
+/// How an arithmetic step reads an operand: as it is, or through the
+/// affine map of a folded node (`x·k`, `x·k + o`; rounded as NumPy's
+/// separate multiply and add would).
+#[derive(Clone, Copy, Debug)]
+enum Tf<T> {
+    Id,
+    Mul(T),
+    MulAdd(T, T),
+}
+
+/// An operand of an arithmetic step, with its map applied to a scalar.
+#[derive(Clone, Copy)]
+enum Side<'a, T> {
+    S(T),
+    V(&'a [T]),
+    M(&'a [T], T),
+    Ma(&'a [T], T, T),
+}
+
+impl<'a, T: Float> Side<'a, T> {
+    #[inline(always)]
+    fn new(a: Arg<'a, T>, tf: Tf<T>) -> Side<'a, T> {
+        match (a, tf) {
+            (Arg::S(x), Tf::Id) => Side::S(x),
+            (Arg::S(x), Tf::Mul(k)) => Side::S(x * k),
+            (Arg::S(x), Tf::MulAdd(k, o)) => Side::S(x * k + o),
+            (Arg::V(s), Tf::Id) => Side::V(s),
+            (Arg::V(s), Tf::Mul(k)) => Side::M(s, k),
+            (Arg::V(s), Tf::MulAdd(k, o)) => Side::Ma(s, k, o),
+        }
+    }
+}
+
+/// `out = a op b`, each operand read through its map in the same loop.
+#[inline(always)]
+fn arith_block<T: Float>(op: Arith, a: Side<'_, T>, b: Side<'_, T>, out: &mut [T]) {
+    macro_rules! with_src {
+        ($side:expr, $name:ident => $body:expr) => {
+            match $side {
+                Side::S(x) => {
+                    let $name = Splat(x);
+                    $body
+                }
+                Side::V(s) => {
+                    let $name = s;
+                    $body
+                }
+                Side::M(s, k) => {
+                    let $name = Scaled(s, k);
+                    $body
+                }
+                Side::Ma(s, k, o) => {
+                    let $name = ScaledShift(s, k, o);
+                    $body
+                }
+            }
+        };
+    }
+    with_src!(a, x => with_src!(b, y => match op {
+        Arith::Add => zip2(x, y, out, |p, q| p + q),
+        Arith::Sub => zip2(x, y, out, |p, q| p - q),
+        Arith::Mul => zip2(x, y, out, |p, q| p * q),
+        Arith::Div => zip2(x, y, out, |p, q| p / q),
+    }))
+}
+
 #[inline(always)]
 fn call1<T>(f: impl Fn(T) -> T, x: T) -> T {
     f(x)
@@ -720,7 +838,12 @@ impl Program {
     /// How many block-sized scratch buffers an evaluation with every input
     /// an array uses (per thread).
     pub fn scratch_buffers(&self) -> usize {
-        allocate(&self.nodes, &vec![false; self.nodes.len()]).1
+        let uniform: Vec<bool> = self
+            .nodes
+            .iter()
+            .map(|n| matches!(n, Node::Const(_)))
+            .collect();
+        allocate(&self.nodes, &uniform, &folds(&self.nodes, &uniform)).1
     }
 }
 
@@ -810,6 +933,8 @@ enum Loc<T> {
 #[derive(Clone, Copy)]
 enum Kind<T> {
     Unary(Unary),
+    /// Reads its operands through folded affine maps.
+    Arith(Arith, Tf<T>, Tf<T>),
     Affine(T, Option<T>),
     Powi(i32),
     Binary(Binary),
@@ -831,23 +956,56 @@ struct Plan<T> {
     result: Loc<T>,
 }
 
-/// Scratch registers for the nodes computed per block (`None` for uniform
-/// nodes and inputs): each gets a register free at that point; a register
-/// is freed after its value's last reader has run, and a node never writes
-/// a register it reads. The result node gets none (it writes the output).
-fn allocate(nodes: &[Node], uniform: &[bool]) -> (Vec<Option<usize>>, usize) {
+/// The affine nodes read in the same loop as their only reader, an
+/// arithmetic step, instead of in a pass of their own (non-uniform ones;
+/// never the result).
+fn folds(nodes: &[Node], uniform: &[bool]) -> Vec<bool> {
     let n = nodes.len();
+    let mut uses = vec![0usize; n];
+    let mut by_arith = vec![true; n];
+    for node in nodes {
+        let arith = matches!(node, Node::Binary(op, ..) if Arith::of(*op).is_some());
+        for a in node.operands() {
+            uses[a] += 1;
+            by_arith[a] &= arith;
+        }
+    }
+    (0..n)
+        .map(|i| matches!(nodes[i], Node::Affine(..)) && !uniform[i] && uses[i] == 1 && by_arith[i])
+        .collect()
+}
+
+/// The node a reader of `a` reads: a folded affine node's operand.
+fn through(nodes: &[Node], folded: &[bool], a: usize) -> usize {
+    match nodes[a] {
+        Node::Affine(b, ..) if folded[a] => b,
+        _ => a,
+    }
+}
+
+/// Scratch registers for the nodes computed per block (`None` for uniform
+/// nodes, inputs and folded nodes): each gets a register free at that
+/// point; a register is freed after its value's last reader has run, and a
+/// node never writes a register it reads. The result node gets none (it
+/// writes the output).
+fn allocate(nodes: &[Node], uniform: &[bool], folded: &[bool]) -> (Vec<Option<usize>>, usize) {
+    let n = nodes.len();
+    let computed = |i: usize| {
+        !(uniform[i] || folded[i] || matches!(nodes[i], Node::Input(_) | Node::Const(_)))
+    };
     let mut last_use = vec![0; n];
     for (i, node) in nodes.iter().enumerate() {
-        for a in node.operands() {
-            last_use[a] = i;
+        if computed(i) {
+            for a in node.operands() {
+                last_use[through(nodes, folded, a)] = i;
+            }
         }
     }
     let mut reg = vec![None; n];
     let mut free: Vec<usize> = Vec::new();
     let mut count = 0;
     for (i, node) in nodes.iter().enumerate() {
-        if uniform[i] || matches!(node, Node::Input(_) | Node::Const(_)) {
+        if !computed(i) {
             continue;
         }
         if i + 1 < n {
@@ -856,7 +1014,7 @@ fn allocate(nodes: &[Node], uniform: &[bool]) -> (Vec<Option<usize>>, usize) {
                 count - 1
             }));
         }
-        let mut ops: Vec<usize> = node.operands().collect();
+        let mut ops: Vec<usize> = node.operands().map(|a| through(nodes, folded, a)).collect();
         ops.sort_unstable();
         ops.dedup();
         for a in ops {
@@ -897,7 +1055,8 @@ impl<T: Float> Plan<T> {
             value.push(u);
         }
         let uniform: Vec<bool> = value.iter().map(Option::is_some).collect();
-        let (reg, regs) = allocate(nodes, &uniform);
+        let folded = folds(nodes, &uniform);
+        let (reg, regs) = allocate(nodes, &uniform, &folded);
         let loc = |i: usize| match (value[i], nodes[i], reg[i]) {
             (Some(x), ..) => Loc::Scalar(x),
             (None, Node::Input(k), _) => Loc::Input(k),
@@ -905,8 +1064,19 @@ impl<T: Float> Plan<T> {
             (None, ..) => Loc::Out,
         };
         let mut steps = Vec::new();
+        let tf = |a: usize| match nodes[a] {
+            Node::Affine(_, s, o) if folded[a] => {
+                if o != 0.0 {
+                    Tf::MulAdd(T::from_f64(s), T::from_f64(o))
+                } else {
+                    Tf::Mul(T::from_f64(s))
+                }
+            }
+            _ => Tf::Id,
+        };
+        let at = |a: usize| through(nodes, &folded, a);
         for (i, node) in nodes.iter().enumerate() {
-            if uniform[i] {
+            if uniform[i] || folded[i] {
                 continue;
             }
             let (kind, ops): (Kind<T>, [usize; 3]) = match *node {
@@ -917,7 +1087,10 @@ impl<T: Float> Plan<T> {
                     [a; 3],
                 ),
                 Node::Powi(a, p) => (Kind::Powi(p), [a; 3]),
-                Node::Binary(op, a, b) => (Kind::Binary(op), [a, b, b]),
+                Node::Binary(op, a, b) => match Arith::of(op) {
+                    Some(ar) => (Kind::Arith(ar, tf(a), tf(b)), [at(a), at(b), at(b)]),
+                    None => (Kind::Binary(op), [a, b, b]),
+                },
                 Node::Where(c, a, b) => (Kind::Where, [c, a, b]),
             };
             steps.push(Step {
@@ -997,6 +1170,9 @@ fn block<T: Float>(
             let [a, b, c] = step.args;
             match step.kind {
                 Kind::Unary(op) => unary_block(op, arg(a), dst),
+                Kind::Arith(op, ta, tb) => {
+                    arith_block(op, Side::new(arg(a), ta), Side::new(arg(b), tb), dst)
+                }
                 Kind::Affine(s, None) => map1(arg(a), dst, |x| x * s),
                 Kind::Affine(s, Some(o)) => map1(arg(a), dst, |x| x * s + o),
                 Kind::Powi(p) => powi_block(arg(a), p, dst),
@@ -1320,7 +1496,7 @@ mod tests {
             Node::Unary(Unary::Sqrt, 2),
         ];
         let p = Program::new(&nodes, 1).unwrap();
-        let (reg, _) = allocate(p.nodes(), &[false; 4]);
+        let (reg, _) = allocate(p.nodes(), &[false; 4], &[false; 4]);
         assert_ne!(reg[1], reg[2]);
         let x = [4.0f64, 9.0];
         let mut out = [0.0; 2];
@@ -1338,6 +1514,45 @@ mod tests {
         assert_eq!(powi_scalar(x, 3), x * x * x);
         assert_eq!(powi_scalar(x, 5), (x * x) * (x * x) * x);
         assert_eq!(powi_scalar(x, -2), 1.0 / (x * x));
+    }
+
+    #[test]
+    fn affine_operands_are_read_in_the_arithmetic_loop() {
+        // x·1000 / (8.314·(y + 273.15)): two passes, one register.
+        let nodes = [
+            Node::Input(0),
+            Node::Input(1),
+            Node::Affine(0, 1000.0, 0.0),
+            Node::Affine(1, 1.0, 273.15),
+            Node::Const(8.314),
+            Node::Binary(Binary::Multiply, 4, 3),
+            Node::Binary(Binary::Divide, 2, 5),
+        ];
+        let p = Program::new(&nodes, 2).unwrap();
+        let (x, y) = ([1.0f64, 2.0], [20.0f64, -5.0]);
+        let inputs = [Operand::Slice(&x[..]), Operand::Slice(&y[..])];
+        let plan = Plan::new(&p, &inputs);
+        assert_eq!(plan.steps.len(), 2);
+        assert_eq!(plan.regs, 1);
+        assert_eq!(p.scratch_buffers(), 1);
+        let mut out = [0.0; 2];
+        eval(&p, &inputs, &mut out).unwrap();
+        for i in 0..2 {
+            let r = x[i] * 1000.0 / (8.314 * (y[i] * 1.0 + 273.15));
+            assert_eq!(out[i].to_bits(), r.to_bits());
+        }
+        // An affine node read twice, or by a non-arithmetic operation, or
+        // the result itself, has its own pass.
+        let nodes = [
+            Node::Input(0),
+            Node::Affine(0, 2.0, 1.0),
+            Node::Binary(Binary::Add, 1, 1),
+            Node::Binary(Binary::Maximum, 2, 1),
+            Node::Affine(3, 0.5, 0.0),
+        ];
+        let p = Program::new(&nodes, 1).unwrap();
+        let plan = Plan::new(&p, &[Operand::Slice(&x[..])]);
+        assert_eq!(plan.steps.len(), 4);
     }
 
     #[test]

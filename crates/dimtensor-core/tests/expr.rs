@@ -368,6 +368,95 @@ fn affine_powi_where() {
     assert_eq!(out, [1.0, 2.0, 2.0]);
 }
 
+#[test]
+fn affine_operands_of_arithmetic() {
+    // Affine nodes read inside an arithmetic loop (one or both operands,
+    // with and without offset, against arrays, scalars and constants) give
+    // exactly the separate operations' results; so do the cases that keep
+    // their own pass (read twice, read by a non-arithmetic operation,
+    // affine of affine, the result).
+    let n = 3 * BLOCK + 5;
+    let x: Vec<f64> = arange(n, 1.0, 3.0);
+    let y: Vec<f64> = arange(n, -2.0, 5.0);
+    let aff = |a, s, o| Node::Affine(a, s, o);
+    let bin = |op, a, b| Node::Binary(op, a, b);
+    let programs: Vec<Vec<Node>> = vec![
+        vec![
+            Node::Input(0),
+            Node::Input(1),
+            aff(0, 1000.0, 0.0),
+            bin(Binary::Add, 2, 1),
+        ],
+        vec![
+            Node::Input(0),
+            Node::Input(1),
+            aff(1, 1.8, 32.0),
+            bin(Binary::Subtract, 0, 2),
+        ],
+        vec![
+            Node::Input(0),
+            Node::Input(1),
+            aff(0, 1.8, 32.0),
+            aff(1, 0.001, 0.0),
+            bin(Binary::Divide, 2, 3),
+        ],
+        vec![
+            Node::Input(0),
+            Node::Input(1),
+            aff(0, -3.0, 0.5),
+            bin(Binary::Multiply, 1, 2),
+        ],
+        vec![
+            Node::Input(0),
+            Node::Const(7.0),
+            aff(0, 2.0, -1.0),
+            bin(Binary::Subtract, 1, 2),
+        ],
+        vec![
+            Node::Input(0),
+            Node::Input(1),
+            aff(0, 2.0, 1.0),
+            bin(Binary::Add, 2, 2),
+        ],
+        vec![
+            Node::Input(0),
+            Node::Input(1),
+            aff(0, 2.0, 1.0),
+            bin(Binary::Maximum, 2, 1),
+        ],
+        vec![
+            Node::Input(0),
+            Node::Input(1),
+            aff(0, 2.0, 1.0),
+            aff(2, 3.0, 0.0),
+            bin(Binary::Add, 3, 1),
+        ],
+        vec![
+            Node::Input(0),
+            Node::Input(1),
+            bin(Binary::Add, 0, 1),
+            aff(2, 0.5, 0.25),
+        ],
+        vec![
+            Node::Input(0),
+            Node::Input(1),
+            aff(0, 2.0, 1.0),
+            bin(Binary::Add, 2, 1),
+            aff(3, 4.0, 0.0),
+            aff(1, 1.5, 0.0),
+            bin(Binary::Divide, 4, 5),
+            bin(Binary::Less, 6, 0),
+        ],
+    ];
+    for nodes in &programs {
+        check(nodes, &[In::A(x.clone()), In::A(y.clone())], n, 0.0);
+        check(nodes, &[In::A(x.clone()), In::S(2.5)], n, 0.0);
+        check(nodes, &[In::S(-1.25), In::A(y.clone())], n, 0.0);
+        let (xf, yf): (Vec<f32>, Vec<f32>) = (arange(n, 1.0, 3.0), arange(n, -2.0, 5.0));
+        check(nodes, &[In::A(xf), In::A(yf)], n, 0.0);
+    }
+}
+
 /// The ideal-gas example of the issue: x·1000 / (8.314·(y + 273.15)).
 fn gas() -> Vec<Node> {
     vec![
