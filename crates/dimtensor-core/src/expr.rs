@@ -36,16 +36,18 @@ use crate::{Error, Result};
 
 /// Elements per block: 4 KiB of float64 per scratch buffer, so that a
 /// block's inputs, live intermediates and output (typically 4–8 buffers)
-/// stay in L1/L2. Measured on 1e7 float64 elements (AVX-512, one thread,
-/// with the prefetch below): 512 and 256 were fastest for memory-bound
-/// programs (x·1000/(8.314·(y+273.15)): 9.6–10 ms against 12.7 at 1024
-/// and 14.6 at 2048), since the shorter passes keep every input stream
-/// moving; a chain of 20 cheap operations, bound by the per-operation
-/// cost, ran within 5% from 256 to 2048 and 1.6× slower at 4096.
+/// stay in L1/L2. Measured on 1e7 float64 elements (AVX-512, one thread):
+/// x·1000/(8.314·(y+273.15)) took 8.1 ms at 512 (a single hand-written
+/// loop: 7.0–7.4), 8.6 at 1024, 9.6 at 2048, 10.1 at 4096, since shorter
+/// passes keep the input streams moving; a chain of 20 cheap operations,
+/// bound by the per-operation cost, took 20.7 ms at 512, 18.4 at 2048 and
+/// 28.2 at 4096 (out of cache).
 pub const BLOCK: usize = 512;
 
-/// Bytes past the current block from which its inputs are prefetched
-/// (4–6 KiB measured best; 0 made memory-bound programs 1.5–2× slower).
+/// Bytes past the current block from which its inputs are prefetched.
+/// Programs whose steps read their inputs one at a time (before affine
+/// folding, the example above) ran 1.5–2× slower without it; 4–6 KiB
+/// measured best.
 const PREFETCH_AHEAD: usize = 4 << 10;
 
 /// Outputs up to this many elements are computed on the calling thread.
