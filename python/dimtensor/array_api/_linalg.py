@@ -44,8 +44,25 @@ def cholesky(x: Any, /, *, upper: bool = False) -> Any:
 
 
 def cross(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
-    B, raw = _call("cross", x1, x2, axis=axis)
-    return B.wrap(raw, _product(_LINALG + "cross", unit_of(x1), unit_of(x2)))
+    B = backend_of(x1, x2)
+    unit = _product(_LINALG + "cross", unit_of(x1), unit_of(x2))
+    a, b = B.raw(x1), B.raw(x2)
+    native = getattr(B.xp.linalg, "cross", None)
+    return B.wrap(native(a, b, axis=axis) if native else _cross3(B.xp, a, b, axis), unit)
+
+
+def _cross3(xp: Any, a: Any, b: Any, axis: int) -> Any:
+    """The cross product of 3-vectors along ``axis`` from elementwise steps
+    (dask has no cross product)."""
+    if a.shape[axis] != 3 or b.shape[axis] != 3:
+        raise ValueError(f"cross needs vectors of 3 components along axis {axis}")
+    a, b = xp.broadcast_arrays(xp.moveaxis(a, axis, -1), xp.moveaxis(b, axis, -1))
+    c = [
+        a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
+        a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
+        a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0],
+    ]
+    return xp.moveaxis(xp.stack(c, axis=-1), -1, axis)
 
 
 def det(x: Any, /) -> Any:

@@ -138,6 +138,10 @@ def creation(B: Backend) -> dict[str, Callable[..., Any]]:
         dtype: Any | None = None,
         device: Any | None = None,
     ) -> Any:
+        if B.lazy and 0 in (n_rows, n_rows if n_cols is None else n_cols):
+            # dask's eye divides by a chunk size of 0 for an empty matrix
+            shape = (n_rows, n_rows if n_cols is None else n_cols)
+            return B.wrap(xp.zeros(shape, dtype=dtype, device=device), ONE)
         return B.wrap(xp.eye(n_rows, n_cols, k=k, dtype=dtype, device=device), ONE)
 
     def linspace(
