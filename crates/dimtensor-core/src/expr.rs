@@ -14,7 +14,8 @@
 //! - scalar inputs and constants stay scalars (never spread over a block);
 //! - the block loops are compiled for AVX-512 and AVX2 as well as portably,
 //!   and the widest build this CPU runs is chosen at run time;
-//! - large outputs are split over rayon's threads, each with its own scratch.
+//! - large outputs are split over rayon's threads, each with its own scratch
+//!   ([`eval_threads`] limits how many; 1 keeps to the calling thread).
 //!
 //! Units are no concern here: the caller has already folded conversions into
 //! [`Node::Affine`] nodes and constants.
@@ -26,6 +27,7 @@
 //! NumPy's own SIMD versions in the last bits. Constants are folded in
 //! float64; at run time every operation is done in the evaluation type.
 
+use std::num::NonZeroUsize;
 use std::ops::Neg;
 
 use rayon::prelude::*;
@@ -1389,23 +1391,33 @@ fn threads_usable() -> bool {
     *PID.get_or_init(|| pid) == pid
 }
 
-/// Splits `out` over rayon's threads when it is large enough, running
-/// `f(start, chunk, scratch)` on each piece.
+/// Splits `out` over rayon's threads when it is large enough and `threads`
+/// allows more than one, running `f(start, chunk, scratch)` on each piece.
+/// With `threads` = 1 rayon is not touched at all; with `n` > 1 below the
+/// pool's size, `out` is cut into `n` pieces, so that at most `n` of the
+/// pool's threads work on it at once.
 fn run<O: Send, T: Float>(
     plan: &Plan<T>,
     out: &mut [O],
     boolean: bool,
+    threads: Option<NonZeroUsize>,
     f: impl Fn(usize, &mut [O], &mut Scratch<T>) + Sync,
 ) {
     let n = out.len();
-    if n <= PARALLEL_ABOVE || !threads_usable() || rayon::current_num_threads() < 2 {
+    let limit = threads.map_or(usize::MAX, NonZeroUsize::get);
+    let pool = if n <= PARALLEL_ABOVE || limit < 2 || !threads_usable() {
+        1
+    } else {
+        rayon::current_num_threads()
+    };
+    if pool < 2 {
         let mut s = Scratch::new(plan.regs, n.min(BLOCK), boolean);
         return f(0, out, &mut s);
     }
-    // About four pieces per thread, whole blocks each, for balance.
-    let chunk = n
-        .div_ceil(4 * rayon::current_num_threads())
-        .next_multiple_of(BLOCK);
+    // About four pieces per thread, whole blocks each, for balance; one
+    // piece per allowed thread under a limit.
+    let pieces = if limit < pool { limit } else { 4 * pool };
+    let chunk = n.div_ceil(pieces).next_multiple_of(BLOCK);
     out.par_chunks_mut(chunk).enumerate().for_each_init(
         || Scratch::new(plan.regs, BLOCK, boolean),
         |s, (i, o)| f(i * chunk, o, s),
@@ -1414,10 +1426,25 @@ fn run<O: Send, T: Float>(
 
 /// Evaluates `prog` element-wise into `out`. Each input is a slice of
 /// `out.len()` elements or a scalar. A truth-valued program writes 1 or 0.
+/// Large outputs are split over all of rayon's threads (see
+/// [`eval_threads`]).
 pub fn eval<T: Float>(prog: &Program, inputs: &[Operand<'_, T>], out: &mut [T]) -> Result<()> {
+    eval_threads(prog, inputs, out, None)
+}
+
+/// [`eval`] on at most `threads` threads: `None` for all of rayon's (for
+/// outputs above [`PARALLEL_ABOVE`] elements), 1 for the calling thread
+/// only (rayon is not used), `n` for at most `n` of rayon's threads. The
+/// result does not depend on it.
+pub fn eval_threads<T: Float>(
+    prog: &Program,
+    inputs: &[Operand<'_, T>],
+    out: &mut [T],
+    threads: Option<NonZeroUsize>,
+) -> Result<()> {
     check(prog, inputs, out.len())?;
     let plan = Plan::new(prog, inputs);
-    run(&plan, out, false, |start, o, s| {
+    run(&plan, out, false, threads, |start, o, s| {
         range_dispatch(&plan, inputs, start, o, s)
     });
     Ok(())
@@ -1430,9 +1457,19 @@ pub fn eval_bool<T: Float>(
     inputs: &[Operand<'_, T>],
     out: &mut [bool],
 ) -> Result<()> {
+    eval_bool_threads(prog, inputs, out, None)
+}
+
+/// [`eval_bool`] on at most `threads` threads (as in [`eval_threads`]).
+pub fn eval_bool_threads<T: Float>(
+    prog: &Program,
+    inputs: &[Operand<'_, T>],
+    out: &mut [bool],
+    threads: Option<NonZeroUsize>,
+) -> Result<()> {
     check(prog, inputs, out.len())?;
     let plan = Plan::new(prog, inputs);
-    run(&plan, out, true, |start, o, s| {
+    run(&plan, out, true, threads, |start, o, s| {
         range_bool_dispatch(&plan, inputs, start, o, s)
     });
     Ok(())
@@ -1555,6 +1592,47 @@ mod tests {
         let p = Program::new(&nodes, 1).unwrap();
         let plan = Plan::new(&p, &[Operand::Slice(&x[..])]);
         assert_eq!(plan.steps.len(), 4);
+    }
+
+    #[test]
+    fn thread_limits_are_kept() {
+        // The threads that run pieces of a large output: the calling thread
+        // alone for a limit of 1 (also inside a pool), at most n otherwise.
+        use std::collections::HashSet;
+        use std::sync::Mutex;
+        use std::thread::{current, ThreadId};
+        let p = Program::new(&[Node::Input(0), Node::Unary(Unary::Sqrt, 0)], 1).unwrap();
+        let x = vec![2.0f64; 8 * PARALLEL_ABOVE];
+        let plan = Plan::new(&p, &[Operand::Slice(&x[..])]);
+        let seen = |limit: Option<usize>| -> HashSet<ThreadId> {
+            let ids = Mutex::new(HashSet::new());
+            let mut out = vec![0.0f64; x.len()];
+            run(
+                &plan,
+                &mut out,
+                false,
+                limit.and_then(NonZeroUsize::new),
+                |_, o, _| {
+                    ids.lock().unwrap().insert(current().id());
+                    // Long enough for the other threads to take pieces.
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    o.fill(1.0);
+                },
+            );
+            assert!(out.iter().all(|&v| v == 1.0));
+            ids.into_inner().unwrap()
+        };
+        assert_eq!(seen(Some(1)), HashSet::from([current().id()]));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            assert_eq!(seen(Some(1)), HashSet::from([current().id()]));
+            assert!(seen(Some(2)).len() <= 2);
+            assert!(seen(Some(3)).len() <= 3);
+            assert!(seen(None).len() > 1);
+        });
     }
 
     #[test]

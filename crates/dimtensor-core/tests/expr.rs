@@ -4,8 +4,11 @@
 //! float32 and float64, truth-valued output, NumPy's NaN rules, and results
 //! that do not depend on the number of threads.
 
+use std::num::NonZeroUsize;
+
 use dimtensor_core::expr::{
-    eval, eval_bool, Binary, Float, Node, Operand, Program, Unary, BLOCK, PARALLEL_ABOVE,
+    eval, eval_bool, eval_bool_threads, eval_threads, Binary, Float, Node, Operand, Program, Unary,
+    BLOCK, PARALLEL_ABOVE,
 };
 use dimtensor_core::Error;
 
@@ -883,6 +886,88 @@ fn results_do_not_depend_on_threads() {
             reference(&nodes, &[In::A(x.clone()), In::A(y.clone())], i),
             0.0
         ));
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_limit() {
+    // eval_threads/eval_bool_threads with no limit, the calling thread only,
+    // and limits below, at and above the pool's size, in the global pool
+    // and in pools of 1 and 4 threads; sizes around the parallel threshold.
+    let nodes = {
+        let mut g = gas();
+        g.push(Node::Unary(Unary::Sqrt, 6));
+        g.push(Node::Binary(Binary::Divide, 7, 0));
+        g.push(Node::Binary(Binary::Less, 8, 1));
+        g.push(Node::Where(9, 8, 7));
+        g
+    };
+    let p = Program::new(&nodes, 2).unwrap();
+    let limits = [
+        None,
+        Some(1),
+        Some(2),
+        Some(3),
+        Some(4),
+        Some(7),
+        Some(usize::MAX),
+    ];
+    for n in [
+        0,
+        5,
+        PARALLEL_ABOVE,
+        PARALLEL_ABOVE + 1,
+        3 * PARALLEL_ABOVE + 77,
+        400_001,
+    ] {
+        let x: Vec<f64> = arange(n, 100.0, 50.0);
+        let y: Vec<f64> = arange(n, 10.0, 30.0);
+        let ops = [Operand::Slice(&x[..]), Operand::Slice(&y[..])];
+        let mut want = vec![0.0; n];
+        eval(&p, &ops, &mut want).unwrap();
+        let mut want_b = vec![false; n];
+        eval_bool(&p, &ops, &mut want_b).unwrap();
+        for i in (0..n).step_by(101) {
+            let r = reference(&nodes, &[In::A(x.clone()), In::A(y.clone())], i);
+            assert!(same(want[i], r, 0.0), "at {i} of {n}");
+        }
+        let run = |limit: Option<usize>| {
+            let limit = limit.map(|t| NonZeroUsize::new(t).unwrap());
+            let mut out = vec![-1.0; n];
+            eval_threads(&p, &ops, &mut out, limit).unwrap();
+            let mut truth = vec![true; n];
+            eval_bool_threads(&p, &ops, &mut truth, limit).unwrap();
+            assert!(
+                out.iter()
+                    .zip(&want)
+                    .all(|(a, b)| a.to_bits() == b.to_bits()),
+                "n = {n}, threads = {limit:?}"
+            );
+            assert_eq!(truth, want_b, "n = {n}, threads = {limit:?}");
+        };
+        for &limit in &limits {
+            run(limit);
+            for size in [1, 4] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(size)
+                    .build()
+                    .unwrap();
+                pool.install(|| run(limit));
+            }
+        }
+        // Scalar inputs, float32.
+        let xf: Vec<f32> = arange(n, 100.0, 50.0);
+        let ops = [Operand::Slice(&xf[..]), Operand::Scalar(25.0f32)];
+        let mut want = vec![0.0f32; n];
+        eval(&p, &ops, &mut want).unwrap();
+        for &limit in &limits {
+            let mut out = vec![0.0f32; n];
+            eval_threads(&p, &ops, &mut out, limit.and_then(NonZeroUsize::new)).unwrap();
+            assert!(out
+                .iter()
+                .zip(&want)
+                .all(|(a, b)| a.to_bits() == b.to_bits()));
+        }
     }
 }
 

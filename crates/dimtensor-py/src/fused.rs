@@ -3,14 +3,16 @@
 //! GIL released. Units are decided in Python before a program is built;
 //! this file only converts node tuples and arrays.
 
-use dimtensor_core::expr::{eval, eval_bool, Float, Node, Operand, Program};
+use std::num::NonZeroUsize;
+
+use dimtensor_core::expr::{eval_bool_threads, eval_threads, Float, Node, Operand, Program};
 use numpy::{
     BorrowError, Element, PyArrayDescr, PyArrayDescrMethods, PyArrayDyn, PyArrayMethods,
     PyReadonlyArrayDyn, PyUntypedArray, PyUntypedArrayMethods,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyFloat, PyInt, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyTuple, PyType};
 
 use crate::array::numpy;
 
@@ -180,6 +182,33 @@ fn real(x: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
     })
 }
 
+/// `threads=`: `None`, or an integer (`int`, a NumPy integer; not a bool)
+/// of at least 1 (a huge one is as good as all threads).
+fn thread_limit(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<NonZeroUsize>> {
+    let Some(x) = x.filter(|x| !x.is_none()) else {
+        return Ok(None);
+    };
+    let n = if x.is_instance_of::<PyBool>() {
+        None
+    } else {
+        x.call_method0("__index__").ok()
+    };
+    let n = n.ok_or_else(|| {
+        PyTypeError::new_err(format!(
+            "threads must be None or an integer >= 1, got {}",
+            type_name(x)
+        ))
+    })?;
+    if n.lt(1)? {
+        return Err(PyValueError::new_err(format!(
+            "threads must be None or >= 1, got {n}"
+        )));
+    }
+    Ok(NonZeroUsize::new(
+        n.extract::<usize>().unwrap_or(usize::MAX),
+    ))
+}
+
 fn shape_text(s: &[usize]) -> String {
     match s {
         [n] => format!("({n},)"),
@@ -200,6 +229,7 @@ impl PyFusedProgram {
         inputs: &[Input<'py>],
         out: Option<&Bound<'py, PyUntypedArray>>,
         shape: &[usize],
+        threads: Option<NonZeroUsize>,
     ) -> PyResult<Bound<'py, PyAny>> {
         // Shared borrows of the inputs (rust-numpy's borrow tracking):
         // no Rust code writes to them while we read, and an `out` that
@@ -230,7 +260,8 @@ impl PyFusedProgram {
                 let arr = PyArrayDyn::<bool>::zeros(py, shape, false);
                 let mut w = arr.try_readwrite()?;
                 let s = w.as_slice_mut()?;
-                maybe_detach(py, n, || eval_bool(prog, &operands, s)).map_err(core_err)?;
+                maybe_detach(py, n, || eval_bool_threads(prog, &operands, s, threads))
+                    .map_err(core_err)?;
                 drop(w);
                 return Ok(arr.into_any());
             }
@@ -243,7 +274,7 @@ impl PyFusedProgram {
             let arr = unsafe { PyArrayDyn::<T>::new(py, shape, false) };
             let mut w = arr.try_readwrite()?;
             let s = w.as_slice_mut()?;
-            maybe_detach(py, n, || eval(prog, &operands, s)).map_err(core_err)?;
+            maybe_detach(py, n, || eval_threads(prog, &operands, s, threads)).map_err(core_err)?;
             drop(w);
             return Ok(arr.into_any());
         };
@@ -254,7 +285,8 @@ impl PyFusedProgram {
                 match o.try_readwrite() {
                     Ok(mut w) => {
                         let s = w.as_slice_mut()?;
-                        maybe_detach(py, n, || $eval(prog, &operands, s)).map_err(core_err)?;
+                        maybe_detach(py, n, || $eval(prog, &operands, s, threads))
+                            .map_err(core_err)?;
                     }
                     Err(BorrowError::NotWriteable) => {
                         return Err(PyValueError::new_err("out is read-only"));
@@ -263,7 +295,7 @@ impl PyFusedProgram {
                         // `out` shares memory with an input (or is in use by
                         // other Rust code): compute aside, then copy.
                         let mut tmp = vec![<$t>::default(); n];
-                        maybe_detach(py, n, || $eval(prog, &operands, &mut tmp))
+                        maybe_detach(py, n, || $eval(prog, &operands, &mut tmp, threads))
                             .map_err(core_err)?;
                         drop(operands);
                         drop(guards);
@@ -277,9 +309,9 @@ impl PyFusedProgram {
             }};
         }
         if prog.is_boolean() {
-            into_out!(bool, eval_bool)
+            into_out!(bool, eval_bool_threads)
         } else {
-            into_out!(T, eval)
+            into_out!(T, eval_threads)
         }
     }
 }
@@ -344,10 +376,13 @@ impl PyFusedProgram {
     /// Evaluates the program element-wise. `inputs`: one per program input,
     /// each a C-contiguous ndarray of `dtype` (all of one shape) or a real
     /// number. Returns a new array of that shape (bool when `is_boolean`),
-    /// or fills `out` and returns it.
+    /// or fills `out` and returns it. `threads`: `None` splits large
+    /// outputs over all of rayon's threads; 1 evaluates on the calling
+    /// thread only (inside a task of a threaded scheduler, which already
+    /// keeps every core busy); `n` uses at most `n` of rayon's threads.
     #[pyo3(
-        signature = (inputs, out=None, dtype=None),
-        text_signature = "($self, /, inputs, out=None, dtype='float64')"
+        signature = (inputs, out=None, dtype=None, threads=None),
+        text_signature = "($self, /, inputs, out=None, dtype='float64', threads=None)"
     )]
     fn eval<'py>(
         &self,
@@ -355,7 +390,9 @@ impl PyFusedProgram {
         inputs: &Bound<'py, PyAny>,
         out: Option<&Bound<'py, PyAny>>,
         dtype: Option<&Bound<'py, PyAny>>,
+        threads: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let threads = thread_limit(threads)?;
         let dt = DType::from_py(dtype)?;
         let want = match dt {
             DType::F64 => numpy::dtype::<f64>(py),
@@ -440,8 +477,8 @@ impl PyFusedProgram {
         };
         let shape = shape.unwrap_or_default();
         match dt {
-            DType::F64 => self.eval_typed::<f64>(py, &parsed, out.as_ref(), &shape),
-            DType::F32 => self.eval_typed::<f32>(py, &parsed, out.as_ref(), &shape),
+            DType::F64 => self.eval_typed::<f64>(py, &parsed, out.as_ref(), &shape, threads),
+            DType::F32 => self.eval_typed::<f32>(py, &parsed, out.as_ref(), &shape, threads),
         }
     }
 
