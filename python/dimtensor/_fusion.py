@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Callable, Sequence
 from numbers import Number
 from typing import Any
@@ -126,11 +127,20 @@ def _input(block: Any, dtype: str) -> np.ndarray:
     return np.require(block, dtype=dtype, requirements=["C", "A"])
 
 
-def run(flat: tuple[tuple[Any, ...], ...], dtype: str, *blocks: Any) -> Any:
+def task_threads(n_tasks: int) -> int | None:
+    """Threads for each task's kernel: one when there are tasks enough to
+    keep every core busy (the scheduler runs them side by side; nesting
+    rayon's threads in its threads was slower), else all."""
+    return 1 if n_tasks >= (os.cpu_count() or 1) else None
+
+
+def run(
+    flat: tuple[tuple[Any, ...], ...], dtype: str, *blocks: Any, threads: int | None = None
+) -> Any:
     """Evaluates a flat program on NumPy blocks (a Dask task body)."""
     prog = program(flat, len(blocks))
     arrays = [_input(b, dtype) for b in blocks]
-    return prog.eval(arrays, dtype=dtype)
+    return prog.eval(arrays, dtype=dtype, threads=threads)
 
 
 # ---- tracing (eager fused functions) ---------------------------------------------

@@ -1425,7 +1425,9 @@ class _Pending:
             return self.node[1]  # type: ignore[no-any-return]
         flat, leaves = _fusion.compile(self.node)
         out = np.dtype(bool) if self.boolean else self.dtype
-        body = functools.partial(_fusion.run, tuple(flat), self.dtype.name)
+        n_tasks = math.prod(len(c) for c in self.chunks)
+        threads = _fusion.task_threads(n_tasks)
+        body = functools.partial(_fusion.run, tuple(flat), self.dtype.name, threads=threads)
         token = dask.base.tokenize(tuple(flat), self.dtype.name, *leaves)
         return da.map_blocks(
             body,

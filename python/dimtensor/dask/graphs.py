@@ -33,15 +33,22 @@ def local_get(collection: Any, scheduler: Any) -> Any:
     return get if get in LOCAL else None
 
 
-def _fill(flat: tuple[Any, ...], dtype: str, result: np.ndarray, where: Any, *blocks: Any) -> None:
+def _fill(
+    flat: tuple[Any, ...],
+    dtype: str,
+    threads: int | None,
+    result: np.ndarray,
+    where: Any,
+    *blocks: Any,
+) -> None:
     """One task: evaluate a chunk and write it into its place in ``result``."""
     view = result[where] if where else result[...]  # a view, also when 0-d
     if view.flags.c_contiguous:
         prog = _fusion.program(flat, len(blocks))
         arrays = [_input(b, dtype) for b in blocks]
-        prog.eval(arrays, out=view, dtype=dtype)
+        prog.eval(arrays, out=view, dtype=dtype, threads=threads)
     else:
-        view[...] = _fusion.run(flat, dtype, *blocks)
+        view[...] = _fusion.run(flat, dtype, *blocks, threads=threads)
 
 
 def compute_into(
@@ -53,10 +60,13 @@ def compute_into(
     starts = [np.cumsum((0, *c)) for c in first.chunks]
     name = "fused-into-" + dask.base.tokenize(flat, dtype, *leaves)
     dsk: dict[Any, Any] = {}
+    n_tasks = int(np.prod([len(c) for c in first.chunks]))
+    # The synchronous scheduler runs one task at a time: each may use every core.
+    threads = None if get is dask.local.get_sync else _fusion.task_threads(n_tasks)
     for idx in itertools.product(*(range(len(c)) for c in first.chunks)):
         where = tuple(slice(s[i], s[i + 1]) for s, i in zip(starts, idx, strict=True))
         sources = [(leaf.name, *idx) for leaf in leaves]
-        dsk[(name, *idx)] = (_fill, flat, dtype, result, where, *sources)
+        dsk[(name, *idx)] = (_fill, flat, dtype, threads, result, where, *sources)
     graph = HighLevelGraph.from_collections(name, dsk, dependencies=leaves)
     get(graph, list(dsk))
     return result
