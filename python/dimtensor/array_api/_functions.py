@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from numbers import Number
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -467,8 +467,23 @@ def result_type(*arrays_and_dtypes: Any) -> Any:
     return backend_of(*arrays_and_dtypes).xp.result_type(*_dtype_args(arrays_and_dtypes))
 
 
-def finfo(type: Any, /) -> Any:
-    return backend_of(type).xp.finfo(_dtype_args([type])[0])
+class FInfo(NamedTuple):
+    """Machine limits of a floating dtype, as Python numbers (the standard's
+    finfo object; NumPy's reports float32 limits as NumPy scalars)."""
+
+    bits: int
+    eps: float
+    max: float
+    min: float
+    smallest_normal: float
+    dtype: Any
+
+
+def finfo(type: Any, /) -> FInfo:
+    f = backend_of(type).xp.finfo(_dtype_args([type])[0])
+    return FInfo(
+        int(f.bits), float(f.eps), float(f.max), float(f.min), float(f.smallest_normal), f.dtype
+    )
 
 
 def iinfo(type: Any, /) -> Any:

@@ -201,7 +201,7 @@ class Info:
         return self._inner.default_dtypes(device=device)
 
     def devices(self) -> list[Any]:
-        return self._inner.devices()
+        return list(self._inner.devices())  # a list in 2024.12 (NumPy's is a tuple)
 
     def dtypes(self, *, device: Any | None = None, kind: Any | None = None) -> dict[str, Any]:
         return self._inner.dtypes(device=device, kind=kind)

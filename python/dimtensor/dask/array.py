@@ -529,6 +529,24 @@ class DaskDimArray:
             raise ValueError(f"DaskDimArray lives on the cpu, not on {device!r}")
         return self
 
+    def __dlpack__(
+        self,
+        /,
+        *,
+        stream: Any = None,
+        max_version: tuple[int, int] | None = None,
+        dl_device: Any = None,
+        copy: bool | None = None,
+    ) -> Any:
+        """A lazy array has no memory to share: ``compute()`` first."""
+        raise BufferError(
+            "a lazy DaskDimArray has no memory to share through DLPack; call .compute() "
+            "first (and .to_value(unit) for plain numbers)"
+        )
+
+    def __dlpack_device__(self, /) -> tuple[int, int]:
+        return (1, 0)  # kDLCPU, device 0: where compute() puts the values
+
     def _eager_only(self, what: str) -> Any:
         """``bool()``/``float()``/… would compute: refused, unless dask's
         config says ``dimtensor.lazy-scalars: compute`` (environment variable
