@@ -422,16 +422,23 @@ def _clip(
     max: Any = None,
     **kwargs: Any,
 ) -> Any:
+    unit, am, lo_m, hi_m = _clip_operands(_common, a, a_min, a_max, min, max)
+    return _finish(unit, out, lambda o: np.clip(am, lo_m, hi_m, out=o, **kwargs))
+
+
+def _clip_operands(
+    common: Callable[..., Any], a: Any, a_min: Any, a_max: Any, min: Any, max: Any
+) -> tuple[Any, Any, Any, Any]:
+    """np.clip's bounds (positional or min=/max=) in a's unit, by ``common``
+    (DimArray's or DaskDimArray's): ``(unit, a, low, high)``."""
     if (a_min is not None and min is not None) or (a_max is not None and max is not None):
         raise TypeError("clip: pass each bound either positionally or as min=/max=, not both")
     lo = min if a_min is None else a_min
     hi = max if a_max is None else a_max
     bounds = [b for b in (lo, hi) if b is not None]
-    unit, (am, *bm) = _common("clip", [a, *bounds])
+    unit, (am, *bm) = common("clip", [a, *bounds])
     it = iter(bm)
-    lo_m = next(it) if lo is not None else None
-    hi_m = next(it) if hi is not None else None
-    return _finish(unit, out, lambda o: np.clip(am, lo_m, hi_m, out=o, **kwargs))
+    return unit, am, next(it) if lo is not None else None, next(it) if hi is not None else None
 
 
 @implements(np.nan_to_num)

@@ -43,6 +43,7 @@ from dimtensor._array_functions import (
     _LINALG,
     _PERCENT,
     _PRODUCTS,
+    _clip_operands,
     _gradient_units,
     _interval,
     _named,
@@ -1071,15 +1072,7 @@ def _clip(
     max: Any = None,
     **kwargs: Any,
 ) -> Any:
-    if (a_min is not None and min is not None) or (a_max is not None and max is not None):
-        raise TypeError("clip: pass each bound either positionally or as min=/max=, not both")
-    lo = min if a_min is None else a_min
-    hi = max if a_max is None else a_max
-    bounds = [b for b in (lo, hi) if b is not None]
-    unit, (am, *bm) = _common("clip", [a, *bounds])
-    it = iter(bm)
-    lo_m = next(it) if lo is not None else None
-    hi_m = next(it) if hi is not None else None
+    unit, am, lo_m, hi_m = _clip_operands(_common, a, a_min, a_max, min, max)
     conv = _out_conversion(out, unit, "clip")
     return _deliver(np.clip(am, lo_m, hi_m, **kwargs), unit, out, conv)
 
