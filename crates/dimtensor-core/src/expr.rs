@@ -12,6 +12,9 @@
 //!   once their value's last reader has run; the inputs of the blocks ahead
 //!   are prefetched, all streams at once;
 //! - scalar inputs and constants stay scalars (never spread over a block);
+//! - unit conversions (affine nodes) read only by arithmetic are applied
+//!   inside their readers' loops; a division by a power of two is a
+//!   multiplication (the same result);
 //! - the block loops are compiled for AVX-512 and AVX2 as well as portably,
 //!   and the widest build this CPU runs is chosen at run time;
 //! - large outputs are split over rayon's threads, each with its own scratch
@@ -32,6 +35,7 @@ use std::ops::Neg;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use crate::kernels::Real;
 use crate::{Error, Result};
@@ -62,6 +66,7 @@ pub trait Float: Real + Neg<Output = Self> + std::fmt::Debug + 'static {
     fn to_f64(self) -> f64;
     fn is_nan(self) -> bool;
     fn is_infinite(self) -> bool;
+    fn is_normal(self) -> bool;
     fn abs(self) -> Self;
     fn sqrt(self) -> Self;
     fn exp(self) -> Self;
@@ -107,9 +112,9 @@ macro_rules! impl_float {
             fn rint(self) -> $t {
                 <$t>::round_ties_even(self)
             }
-            impl_float!(@fwd $t: is_nan -> bool, is_infinite -> bool, abs, sqrt, exp, exp_m1,
-                ln, ln_1p, log2, log10, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh,
-                asinh, acosh, atanh, floor, ceil, trunc, cbrt);
+            impl_float!(@fwd $t: is_nan -> bool, is_infinite -> bool, is_normal -> bool, abs,
+                sqrt, exp, exp_m1, ln, ln_1p, log2, log10, sin, cos, tan, asin, acos, atan,
+                sinh, cosh, tanh, asinh, acosh, atanh, floor, ceil, trunc, cbrt);
             impl_float!(@fwd2 $t: hypot, atan2, copysign, powf);
         }
     };
@@ -604,6 +609,16 @@ fn affine_scalar<T: Float>(x: T, scale: T, offset: Option<T>) -> T {
     }
 }
 
+/// `1/c` when it is exact (`c` a power of two whose reciprocal is a normal
+/// number): then `x / c` and `x · (1/c)` round the same real number, so
+/// they agree bit for bit for every `x` (NaN, infinities, subnormal results
+/// included), and a multiply is much cheaper than a divide.
+fn exact_reciprocal<T: Float>(c: T) -> Option<T> {
+    let r = T::ONE / c;
+    let mantissa = c.to_f64().to_bits() & ((1u64 << 52) - 1);
+    (c.is_normal() && r.is_normal() && mantissa == 0).then_some(r)
+}
+
 /// One node of a [`Program`]; operands are indices of earlier nodes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Node {
@@ -960,9 +975,15 @@ struct Plan<T> {
     result: Loc<T>,
 }
 
-/// The affine nodes read in the same loop as their only reader, an
-/// arithmetic step, instead of in a pass of their own (non-uniform ones;
-/// never the result).
+/// An affine node read by at most this many steps, all arithmetic, is
+/// applied in each of their loops rather than written to a register first:
+/// a multiply and an add more per reader cost less than a pass of its own
+/// (a load, a store and its readers' loads from L1).
+const FOLD_READERS: usize = 4;
+
+/// The affine nodes read in the loops of their readers, all arithmetic
+/// steps (at most [`FOLD_READERS`]), instead of in a pass of their own
+/// (non-uniform ones; never the result).
 fn folds(nodes: &[Node], uniform: &[bool]) -> Vec<bool> {
     let n = nodes.len();
     let mut uses = vec![0usize; n];
@@ -975,7 +996,13 @@ fn folds(nodes: &[Node], uniform: &[bool]) -> Vec<bool> {
         }
     }
     (0..n)
-        .map(|i| matches!(nodes[i], Node::Affine(..)) && !uniform[i] && uses[i] == 1 && by_arith[i])
+        .map(|i| {
+            matches!(nodes[i], Node::Affine(..))
+                && !uniform[i]
+                && uses[i] <= FOLD_READERS
+                && by_arith[i]
+                && i + 1 < n
+        })
         .collect()
 }
 
@@ -1091,10 +1118,21 @@ impl<T: Float> Plan<T> {
                     [a; 3],
                 ),
                 Node::Powi(a, p) => (Kind::Powi(p), [a; 3]),
-                Node::Binary(op, a, b) => match Arith::of(op) {
-                    Some(ar) => (Kind::Arith(ar, tf(a), tf(b)), [at(a), at(b), at(b)]),
-                    None => (Kind::Binary(op), [a, b, b]),
-                },
+                Node::Binary(op, a, b) => {
+                    match (Arith::of(op), value[b].and_then(exact_reciprocal)) {
+                        // x / c is x · (1/c) bit for bit when 1/c is exact.
+                        (Some(Arith::Div), Some(r)) => {
+                            steps.push(Step {
+                                kind: Kind::Arith(Arith::Mul, tf(a), Tf::Id),
+                                args: [loc(at(a)), Loc::Scalar(r), Loc::Scalar(r)],
+                                dst: loc(i),
+                            });
+                            continue;
+                        }
+                        (Some(ar), _) => (Kind::Arith(ar, tf(a), tf(b)), [at(a), at(b), at(b)]),
+                        (None, _) => (Kind::Binary(op), [a, b, b]),
+                    }
+                }
                 Node::Where(c, a, b) => (Kind::Where, [c, a, b]),
             };
             steps.push(Step {
@@ -1196,35 +1234,48 @@ fn block<T: Float>(
     }
 }
 
+/// The array inputs, as the prefetcher reads them.
+type Streams<'a, T> = SmallVec<[&'a [T]; 8]>;
+
+fn streams<'a, T>(inputs: &[Operand<'a, T>]) -> Streams<'a, T> {
+    inputs
+        .iter()
+        .filter_map(|x| match *x {
+            Operand::Slice(s) => Some(s),
+            Operand::Scalar(_) => None,
+        })
+        .collect()
+}
+
 /// Asks for the input elements [`PREFETCH_AHEAD`] bytes past `lo..hi`,
 /// all inputs at once, one cache line at a time. A block reads its inputs
 /// one operation (one stream) at a time, which leaves the hardware
 /// prefetchers too little to go on; this keeps every input stream coming in
 /// concurrently, as in a single loop over all operands.
 #[inline(always)]
-fn prefetch<T>(inputs: &[Operand<'_, T>], lo: usize, hi: usize) {
+fn prefetch<T>(streams: &[&[T]], lo: usize, hi: usize) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
         let size = std::mem::size_of::<T>();
         let ahead = PREFETCH_AHEAD / size;
-        for i in (lo + ahead..hi + ahead).step_by(64 / size) {
-            for x in inputs {
-                if let Operand::Slice(s) = x {
-                    if let Some(v) = s.get(i) {
-                        #[allow(unsafe_code)]
-                        // SAFETY: SSE is part of x86-64; a prefetch is only
-                        // a hint and reads nothing (the address is valid).
-                        unsafe {
-                            _mm_prefetch::<_MM_HINT_T0>((v as *const T).cast())
-                        };
-                    }
-                }
+        // Every stream has the same length; past its end nothing is asked.
+        let Some(len) = streams.first().map(|s| s.len()) else {
+            return;
+        };
+        for i in (lo + ahead..(hi + ahead).min(len)).step_by(64 / size) {
+            for s in streams {
+                #[allow(unsafe_code)]
+                // SAFETY: SSE is part of x86-64; a prefetch is only a hint
+                // and reads nothing (`i` is within every stream).
+                unsafe {
+                    _mm_prefetch::<_MM_HINT_T0>(s.as_ptr().add(i).cast())
+                };
             }
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (inputs, lo, hi);
+    let _ = (streams, lo, hi);
 }
 
 /// Runs the plan on `out`, whose first element is element `start`.
@@ -1236,9 +1287,10 @@ fn range<T: Float>(
     out: &mut [T],
     s: &mut Scratch<T>,
 ) {
+    let streams = streams(inputs);
     for (b, o) in out.chunks_mut(BLOCK).enumerate() {
         let lo = start + b * BLOCK;
-        prefetch(inputs, lo, lo + o.len());
+        prefetch(&streams, lo, lo + o.len());
         block(plan, inputs, lo, o, &mut s.regs);
     }
 }
@@ -1253,9 +1305,10 @@ fn range_bool<T: Float>(
     out: &mut [bool],
     s: &mut Scratch<T>,
 ) {
+    let streams = streams(inputs);
     for (b, o) in out.chunks_mut(BLOCK).enumerate() {
         let lo = start + b * BLOCK;
-        prefetch(inputs, lo, lo + o.len());
+        prefetch(&streams, lo, lo + o.len());
         let tmp = &mut s.tmp[..o.len()];
         block(plan, inputs, lo, tmp, &mut s.regs);
         for (o, &v) in o.iter_mut().zip(tmp.iter()) {
@@ -1580,8 +1633,38 @@ mod tests {
             let r = x[i] * 1000.0 / (8.314 * (y[i] * 1.0 + 273.15));
             assert_eq!(out[i].to_bits(), r.to_bits());
         }
-        // An affine node read twice, or by a non-arithmetic operation, or
-        // the result itself, has its own pass.
+        // Read by two arithmetic steps (°C → K used twice): applied in
+        // both loops, no pass and no register of its own.
+        let nodes = [
+            Node::Input(0),
+            Node::Input(1),
+            Node::Affine(1, 1.0, 273.15),
+            Node::Binary(Binary::Multiply, 0, 2),
+            Node::Binary(Binary::Divide, 2, 0),
+            Node::Binary(Binary::Subtract, 3, 4),
+            Node::Binary(Binary::Add, 5, 2),
+        ];
+        let p = Program::new(&nodes, 2).unwrap();
+        let plan = Plan::new(&p, &inputs);
+        assert_eq!(plan.steps.len(), 4);
+        assert_eq!(plan.regs, 3, "none for the affine node");
+        eval(&p, &inputs, &mut out).unwrap();
+        for i in 0..2 {
+            let k = y[i] * 1.0 + 273.15;
+            let r = (x[i] * k - k / x[i]) + k;
+            assert_eq!(out[i].to_bits(), r.to_bits());
+        }
+        // Read by more than FOLD_READERS arithmetic steps: its own pass.
+        let mut nodes = vec![Node::Input(0), Node::Affine(0, 3.0, 1.0)];
+        for i in 0..=FOLD_READERS {
+            let prev = if i == 0 { 0 } else { nodes.len() - 1 };
+            nodes.push(Node::Binary(Binary::Add, prev, 1));
+        }
+        let p = Program::new(&nodes, 1).unwrap();
+        let plan = Plan::new(&p, &[Operand::Slice(&x[..])]);
+        assert_eq!(plan.steps.len(), FOLD_READERS + 2);
+        // An affine node read by a non-arithmetic operation, or the result
+        // itself, has its own pass.
         let nodes = [
             Node::Input(0),
             Node::Affine(0, 2.0, 1.0),
@@ -1592,6 +1675,78 @@ mod tests {
         let p = Program::new(&nodes, 1).unwrap();
         let plan = Plan::new(&p, &[Operand::Slice(&x[..])]);
         assert_eq!(plan.steps.len(), 4);
+    }
+
+    #[test]
+    fn exact_reciprocals() {
+        assert_eq!(exact_reciprocal(2.0f64), Some(0.5));
+        assert_eq!(exact_reciprocal(-0.25f64), Some(-4.0));
+        assert_eq!(exact_reciprocal(1.0f64), Some(1.0));
+        assert_eq!(exact_reciprocal(2f64.powi(-1022)), Some(2f64.powi(1022)));
+        assert_eq!(exact_reciprocal(2.0f32), Some(0.5f32));
+        assert_eq!(exact_reciprocal(2f32.powi(-126)), Some(2f32.powi(126)));
+        // Not a power of two, a reciprocal that is subnormal or infinite, a
+        // subnormal divisor, zero, infinity, NaN.
+        for c in [
+            3.0,
+            0.1,
+            2f64.powi(1023),
+            2f64.powi(-1023),
+            2f64.powi(-1074),
+        ] {
+            assert_eq!(exact_reciprocal(c), None, "{c:e}");
+        }
+        for c in [0.0, -0.0, f64::INFINITY, f64::NAN] {
+            assert_eq!(exact_reciprocal(c), None, "{c:e}");
+        }
+        for c in [3.0f32, 2f32.powi(127), 2f32.powi(-127), f32::INFINITY, 0.0] {
+            assert_eq!(exact_reciprocal(c), None, "{c:e}");
+        }
+    }
+
+    #[test]
+    fn division_by_a_power_of_two_is_a_multiplication() {
+        // x / 2 and x / s (s a scalar input of 0.25) multiply; x / 3, 2 / x
+        // and x / y divide.
+        let nodes = [
+            Node::Input(0),
+            Node::Input(1),
+            Node::Const(2.0),
+            Node::Binary(Binary::Divide, 0, 2),
+            Node::Binary(Binary::Divide, 3, 1),
+            Node::Const(3.0),
+            Node::Binary(Binary::Divide, 4, 5),
+            Node::Binary(Binary::Divide, 2, 6),
+            Node::Binary(Binary::Divide, 7, 0),
+        ];
+        let p = Program::new(&nodes, 2).unwrap();
+        let x = [3.0f64, -7.5, 1e-310];
+        let kinds = |inputs: &[Operand<'_, f64>]| -> Vec<Option<(Arith, f64)>> {
+            Plan::new(&p, inputs)
+                .steps
+                .iter()
+                .map(|s| match (s.kind, s.args[1]) {
+                    (Kind::Arith(op, ..), Loc::Scalar(c)) => Some((op, c)),
+                    (Kind::Arith(op, ..), _) => Some((op, f64::NAN)),
+                    _ => None,
+                })
+                .collect()
+        };
+        let k = kinds(&[Operand::Slice(&x[..]), Operand::Scalar(0.25)]);
+        assert_eq!(
+            k[..3],
+            [
+                Some((Arith::Mul, 0.5)),
+                Some((Arith::Mul, 4.0)),
+                Some((Arith::Div, 3.0))
+            ]
+        );
+        assert!(
+            matches!(k[3..], [Some((Arith::Div, c)), Some((Arith::Div, d))] if c.is_nan() && d.is_nan())
+        );
+        let y = [0.25f64, 3.0, 0.5];
+        let k = kinds(&[Operand::Slice(&x[..]), Operand::Slice(&y[..])]);
+        assert!(matches!(k[1], Some((Arith::Div, c)) if c.is_nan()));
     }
 
     #[test]

@@ -373,11 +373,11 @@ fn affine_powi_where() {
 
 #[test]
 fn affine_operands_of_arithmetic() {
-    // Affine nodes read inside an arithmetic loop (one or both operands,
-    // with and without offset, against arrays, scalars and constants) give
-    // exactly the separate operations' results; so do the cases that keep
-    // their own pass (read twice, read by a non-arithmetic operation,
-    // affine of affine, the result).
+    // Affine nodes read inside arithmetic loops (one or both operands, by
+    // one reader or several, with and without offset, against arrays,
+    // scalars and constants) give exactly the separate operations'
+    // results; so do the cases that keep their own pass (read by a
+    // non-arithmetic operation or by many, affine of affine, the result).
     let n = 3 * BLOCK + 5;
     let x: Vec<f64> = arange(n, 1.0, 3.0);
     let y: Vec<f64> = arange(n, -2.0, 5.0);
@@ -450,6 +450,40 @@ fn affine_operands_of_arithmetic() {
             bin(Binary::Divide, 4, 5),
             bin(Binary::Less, 6, 0),
         ],
+        // (x + y)·T − y·T/2 with T = x + 273.15 read by two multiplies.
+        vec![
+            Node::Input(0),
+            Node::Input(1),
+            aff(0, 1.0, 273.15),
+            bin(Binary::Add, 0, 1),
+            bin(Binary::Multiply, 3, 2),
+            bin(Binary::Multiply, 1, 2),
+            Node::Const(2.0),
+            bin(Binary::Divide, 5, 6),
+            bin(Binary::Subtract, 4, 7),
+        ],
+        // Read by three readers, one of them twice.
+        vec![
+            Node::Input(0),
+            Node::Input(1),
+            aff(1, -0.5, 3.0),
+            bin(Binary::Divide, 0, 2),
+            bin(Binary::Multiply, 2, 2),
+            bin(Binary::Subtract, 3, 4),
+        ],
+        // Read by six arithmetic steps.
+        {
+            let mut v = vec![Node::Input(0), Node::Input(1), aff(0, 1.8, 32.0)];
+            for i in 0..6 {
+                let prev = if i == 0 { 1 } else { v.len() - 1 };
+                v.push(bin(
+                    [Binary::Add, Binary::Multiply, Binary::Subtract][i % 3],
+                    prev,
+                    2,
+                ));
+            }
+            v
+        },
     ];
     for nodes in &programs {
         check(nodes, &[In::A(x.clone()), In::A(y.clone())], n, 0.0);
@@ -458,6 +492,85 @@ fn affine_operands_of_arithmetic() {
         let (xf, yf): (Vec<f32>, Vec<f32>) = (arange(n, 1.0, 3.0), arange(n, -2.0, 5.0));
         check(nodes, &[In::A(xf), In::A(yf)], n, 0.0);
     }
+}
+
+#[test]
+fn division_by_constants() {
+    // x / c with c a constant or a scalar input: powers of two (computed
+    // as multiplications by 1/c), ones whose reciprocal is subnormal or
+    // infinite, and others, on signed zeros, NaN, infinities, subnormals
+    // and huge values: every result as the division gives it.
+    fn run<T: Float>(divisors: &[f64]) {
+        let mut x: Vec<T> = special::<T>();
+        x.extend(
+            [
+                5e-324,
+                2.2250738585072014e-308,
+                1e-310,
+                1.7976931348623157e308,
+                -3e38,
+                1e-40,
+                1e-45,
+            ]
+            .map(T::from_f64),
+        );
+        let n = x.len();
+        for &c in divisors {
+            let c = T::from_f64(c).to_f64();
+            let by_const = [
+                Node::Input(0),
+                Node::Const(c),
+                Node::Binary(Binary::Divide, 0, 1),
+            ];
+            check(&by_const, &[In::A(x.clone())], n, 0.0);
+            let by_scalar = [
+                Node::Input(0),
+                Node::Input(1),
+                Node::Binary(Binary::Divide, 0, 1),
+            ];
+            check(
+                &by_scalar,
+                &[In::A(x.clone()), In::S(T::from_f64(c))],
+                n,
+                0.0,
+            );
+            // Through a folded conversion, and divided twice.
+            let chained = [
+                Node::Input(0),
+                Node::Affine(0, 1000.0, 1.0),
+                Node::Const(c),
+                Node::Binary(Binary::Divide, 1, 2),
+                Node::Binary(Binary::Divide, 3, 2),
+            ];
+            check(&chained, &[In::A(x.clone())], n, 0.0);
+        }
+    }
+    let f64_divisors = [
+        2.0,
+        0.5,
+        -4.0,
+        1.0,
+        -1.0,
+        1024.0,
+        2f64.powi(-1022),
+        2f64.powi(1022),
+        2f64.powi(1023),
+        2f64.powi(-1074),
+        3.0,
+        0.1,
+        1e-320,
+        f64::INFINITY,
+        -0.0,
+    ];
+    run::<f64>(&f64_divisors);
+    run::<f32>(&f64_divisors);
+    run::<f32>(&[
+        2f64.powi(-126),
+        2f64.powi(126),
+        2f64.powi(127),
+        2f64.powi(-130),
+        1e-40,
+    ]);
 }
 
 /// The ideal-gas example of the issue: x·1000 / (8.314·(y + 273.15)).
