@@ -7,8 +7,8 @@
 use std::num::NonZeroUsize;
 
 use dimtensor_core::expr::{
-    eval, eval_bool, eval_bool_threads, eval_threads, Binary, Float, Node, Operand, Program, Unary,
-    BLOCK, PARALLEL_ABOVE,
+    eval, eval_bool, eval_bool_with, eval_with, Binary, Float, Node, Operand, Options, Program,
+    Unary, BLOCK, PARALLEL_ABOVE,
 };
 use dimtensor_core::Error;
 
@@ -1003,10 +1003,12 @@ fn results_do_not_depend_on_threads() {
 }
 
 #[test]
-fn results_do_not_depend_on_the_thread_limit() {
-    // eval_threads/eval_bool_threads with no limit, the calling thread only,
-    // and limits below, at and above the pool's size, in the global pool
-    // and in pools of 1 and 4 threads; sizes around the parallel threshold.
+fn results_do_not_depend_on_the_options() {
+    // eval_with/eval_bool_with with no thread limit, the calling thread
+    // only, and limits below, at and above the pool's size, in the global
+    // pool and in pools of 1 and 4 threads, into fresh and existing
+    // outputs; sizes around the parallel threshold and one with streaming
+    // stores (where the machine's cache is small enough).
     let nodes = {
         let mut g = gas();
         g.push(Node::Unary(Unary::Sqrt, 6));
@@ -1032,6 +1034,9 @@ fn results_do_not_depend_on_the_thread_limit() {
         PARALLEL_ABOVE + 1,
         3 * PARALLEL_ABOVE + 77,
         400_001,
+        // Two inputs and the output: 26.4 MB, streamed out below a 35 MB
+        // last-level cache.
+        1_100_003,
     ] {
         let x: Vec<f64> = arange(n, 100.0, 50.0);
         let y: Vec<f64> = arange(n, 10.0, 30.0);
@@ -1040,25 +1045,39 @@ fn results_do_not_depend_on_the_thread_limit() {
         eval(&p, &ops, &mut want).unwrap();
         let mut want_b = vec![false; n];
         eval_bool(&p, &ops, &mut want_b).unwrap();
+        let ins = [In::A(x.clone()), In::A(y.clone())];
         for i in (0..n).step_by(101) {
-            let r = reference(&nodes, &[In::A(x.clone()), In::A(y.clone())], i);
-            assert!(same(want[i], r, 0.0), "at {i} of {n}");
+            assert!(
+                same(want[i], reference(&nodes, &ins, i), 0.0),
+                "at {i} of {n}"
+            );
         }
         let run = |limit: Option<usize>| {
-            let limit = limit.map(|t| NonZeroUsize::new(t).unwrap());
-            let mut out = vec![-1.0; n];
-            eval_threads(&p, &ops, &mut out, limit).unwrap();
-            let mut truth = vec![true; n];
-            eval_bool_threads(&p, &ops, &mut truth, limit).unwrap();
-            assert!(
-                out.iter()
-                    .zip(&want)
-                    .all(|(a, b)| a.to_bits() == b.to_bits()),
-                "n = {n}, threads = {limit:?}"
-            );
-            assert_eq!(truth, want_b, "n = {n}, threads = {limit:?}");
+            for fresh in [false, true] {
+                let options = Options {
+                    threads: limit.map(|t| NonZeroUsize::new(t).unwrap()),
+                    fresh,
+                };
+                let mut out = vec![-1.0f64; n];
+                eval_with(&p, &ops, &mut out, options).unwrap();
+                let mut truth = vec![true; n];
+                eval_bool_with(&p, &ops, &mut truth, options).unwrap();
+                assert!(
+                    out.iter()
+                        .zip(&want)
+                        .all(|(a, b)| a.to_bits() == b.to_bits()),
+                    "n = {n}, {options:?}"
+                );
+                assert_eq!(truth, want_b, "n = {n}, {options:?}");
+            }
         };
-        for &limit in &limits {
+        // The large size with fewer combinations (debug builds are slow).
+        let limits = if n > 1_000_000 {
+            &limits[..3]
+        } else {
+            &limits[..]
+        };
+        for &limit in limits {
             run(limit);
             for size in [1, 4] {
                 let pool = rayon::ThreadPoolBuilder::new()
@@ -1073,9 +1092,13 @@ fn results_do_not_depend_on_the_thread_limit() {
         let ops = [Operand::Slice(&xf[..]), Operand::Scalar(25.0f32)];
         let mut want = vec![0.0f32; n];
         eval(&p, &ops, &mut want).unwrap();
-        for &limit in &limits {
+        for &limit in limits {
             let mut out = vec![0.0f32; n];
-            eval_threads(&p, &ops, &mut out, limit.and_then(NonZeroUsize::new)).unwrap();
+            let options = Options {
+                threads: limit.and_then(NonZeroUsize::new),
+                fresh: false,
+            };
+            eval_with(&p, &ops, &mut out, options).unwrap();
             assert!(out
                 .iter()
                 .zip(&want)

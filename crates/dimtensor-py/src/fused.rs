@@ -5,7 +5,7 @@
 
 use std::num::NonZeroUsize;
 
-use dimtensor_core::expr::{eval_bool_threads, eval_threads, Float, Node, Operand, Program};
+use dimtensor_core::expr::{eval_bool_with, eval_with, Float, Node, Operand, Options, Program};
 use numpy::{
     BorrowError, Element, PyArrayDescr, PyArrayDescrMethods, PyArrayDyn, PyArrayMethods,
     PyReadonlyArrayDyn, PyUntypedArray, PyUntypedArrayMethods,
@@ -231,6 +231,14 @@ impl PyFusedProgram {
         shape: &[usize],
         threads: Option<NonZeroUsize>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let existing = Options {
+            threads,
+            fresh: false,
+        };
+        let fresh = Options {
+            threads,
+            fresh: true,
+        };
         // Shared borrows of the inputs (rust-numpy's borrow tracking):
         // no Rust code writes to them while we read, and an `out` that
         // overlaps one is noticed below.
@@ -260,7 +268,7 @@ impl PyFusedProgram {
                 let arr = PyArrayDyn::<bool>::zeros(py, shape, false);
                 let mut w = arr.try_readwrite()?;
                 let s = w.as_slice_mut()?;
-                maybe_detach(py, n, || eval_bool_threads(prog, &operands, s, threads))
+                maybe_detach(py, n, || eval_bool_with(prog, &operands, s, fresh))
                     .map_err(core_err)?;
                 drop(w);
                 return Ok(arr.into_any());
@@ -274,7 +282,7 @@ impl PyFusedProgram {
             let arr = unsafe { PyArrayDyn::<T>::new(py, shape, false) };
             let mut w = arr.try_readwrite()?;
             let s = w.as_slice_mut()?;
-            maybe_detach(py, n, || eval_threads(prog, &operands, s, threads)).map_err(core_err)?;
+            maybe_detach(py, n, || eval_with(prog, &operands, s, fresh)).map_err(core_err)?;
             drop(w);
             return Ok(arr.into_any());
         };
@@ -285,7 +293,7 @@ impl PyFusedProgram {
                 match o.try_readwrite() {
                     Ok(mut w) => {
                         let s = w.as_slice_mut()?;
-                        maybe_detach(py, n, || $eval(prog, &operands, s, threads))
+                        maybe_detach(py, n, || $eval(prog, &operands, s, existing))
                             .map_err(core_err)?;
                     }
                     Err(BorrowError::NotWriteable) => {
@@ -295,7 +303,7 @@ impl PyFusedProgram {
                         // `out` shares memory with an input (or is in use by
                         // other Rust code): compute aside, then copy.
                         let mut tmp = vec![<$t>::default(); n];
-                        maybe_detach(py, n, || $eval(prog, &operands, &mut tmp, threads))
+                        maybe_detach(py, n, || $eval(prog, &operands, &mut tmp, fresh))
                             .map_err(core_err)?;
                         drop(operands);
                         drop(guards);
@@ -309,9 +317,9 @@ impl PyFusedProgram {
             }};
         }
         if prog.is_boolean() {
-            into_out!(bool, eval_bool_threads)
+            into_out!(bool, eval_bool_with)
         } else {
-            into_out!(T, eval_threads)
+            into_out!(T, eval_with)
         }
     }
 }
