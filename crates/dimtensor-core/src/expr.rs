@@ -835,7 +835,8 @@ impl Program {
     /// Validates `nodes` (each operand an earlier node, each input index
     /// below `n_inputs`, at least one node), then simplifies: a node whose
     /// operands are all constants becomes a constant (computed in float64),
-    /// `where` with a constant condition becomes the branch it picks,
+    /// `where` with a constant condition becomes the branch it picks (in
+    /// float32 as well: one nonzero only in float64 is kept),
     /// `affine(a, 1, 0)` and `powi(a, 1)` become `a`, identical nodes are
     /// merged, and nodes the result (the last node) does not use are
     /// dropped.
@@ -946,7 +947,9 @@ fn simplify(node: &Node, nodes: &[Node]) -> Simple {
         }
         Node::Binary(op, a, b) => c(a).zip(c(b)).map(|(x, y)| binary_scalar(op, x, y)),
         Node::Where(cond, a, b) => {
-            if let Some(v) = c(cond) {
+            // Picked here unless float32 would pick the other branch (a
+            // nonzero condition below float32's range is zero there).
+            if let Some(v) = c(cond).filter(|&v| v == 0.0 || v as f32 != 0.0) {
                 return Simple::Node(if v != 0.0 { a } else { b });
             }
             if a == b {

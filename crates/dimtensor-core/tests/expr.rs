@@ -1108,6 +1108,49 @@ fn results_do_not_depend_on_the_options() {
 }
 
 #[test]
+fn where_with_a_condition_zero_only_in_float32() {
+    // 1e-50 is nonzero in float64 and 0 in float32: each type picks its own
+    // branch, as NumPy's where does after rounding the condition.
+    for c in [1e-50, -1e-50, 5.238940302667035e-112] {
+        let nodes = [
+            Node::Input(0),
+            Node::Input(1),
+            Node::Const(c),
+            Node::Where(2, 0, 1),
+        ];
+        let p = Program::new(&nodes, 2).unwrap();
+        assert_eq!(p.nodes().len(), 4);
+        let mut out = [0.0f64; 3];
+        eval(
+            &p,
+            &[Operand::Slice(&[1.0, 2.0, 3.0]), Operand::Scalar(-1.0)],
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(out, [1.0, 2.0, 3.0]);
+        let mut out = [0.0f32; 3];
+        eval(
+            &p,
+            &[Operand::Slice(&[1.0, 2.0, 3.0]), Operand::Scalar(-1.0)],
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(out, [-1.0; 3]);
+    }
+    // Nonzero in both (a NaN too), or zero: folded.
+    for (c, picked) in [(1e-30, 0), (f64::NAN, 0), (-0.0, 1)] {
+        let nodes = [
+            Node::Input(0),
+            Node::Input(1),
+            Node::Const(c),
+            Node::Where(2, 0, 1),
+        ];
+        let p = Program::new(&nodes, 2).unwrap();
+        assert_eq!(p.nodes(), &[Node::Input(picked)]);
+    }
+}
+
+#[test]
 fn float32_rounds_constants_once() {
     // Constants are given in float64 and rounded to float32 when used.
     let x: Vec<f32> = arange(1000, 0.0, 10.0);
