@@ -162,9 +162,29 @@ macro_rules! impl_float {
             fn rint(self) -> $t {
                 <$t>::round_ties_even(self)
             }
+            // std's acosh and atanh lose most digits near 1 and -1 (they are
+            // written in Rust, not taken from libm): these forms keep them.
+            #[inline(always)]
+            fn acosh(self) -> $t {
+                if self < 1.0 || self.is_nan() {
+                    return <$t>::NAN; // no real result
+                }
+                if self > 1.0 / <$t>::EPSILON {
+                    // x² would overflow long before acosh(x) ≈ ln(2x) does.
+                    return self.ln() + core::f64::consts::LN_2 as $t;
+                }
+                let t = self - 1.0; // exact near 1 (Sterbenz)
+                (t + (t * (t + 2.0)).sqrt()).ln_1p()
+            }
+            #[inline(always)]
+            fn atanh(self) -> $t {
+                // atanh is odd; for |x| near 1, 1 − |x| is exact.
+                let a = self.abs();
+                (0.5 * (2.0 * a / (1.0 - a)).ln_1p()).copysign(self)
+            }
             impl_float!(@fwd $t: is_nan -> bool, is_infinite -> bool, is_normal -> bool, abs,
                 sqrt, exp, exp_m1, ln, ln_1p, log2, log10, sin, cos, tan, asin, acos, atan,
-                sinh, cosh, tanh, asinh, acosh, atanh, floor, ceil, trunc, cbrt);
+                sinh, cosh, tanh, asinh, floor, ceil, trunc, cbrt);
             impl_float!(@fwd2 $t: hypot, atan2, copysign, powf);
         }
     };

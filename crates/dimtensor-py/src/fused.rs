@@ -335,9 +335,13 @@ impl PyFusedProgram {
     /// where a, b, c are indices of earlier nodes and the operation names
     /// are NumPy's ufunc names.
     #[new]
-    fn new(nodes: &Bound<'_, PyAny>, n_inputs: i64) -> PyResult<Self> {
-        let n_inputs = usize::try_from(n_inputs)
-            .map_err(|_| PyValueError::new_err(format!("n_inputs must be >= 0, got {n_inputs}")))?;
+    fn new(nodes: &Bound<'_, PyAny>, n_inputs: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let n_inputs: usize = n_inputs.extract().map_err(|_| {
+            PyValueError::new_err(format!(
+                "n_inputs must be an integer from 0 to {}, got {n_inputs}",
+                usize::MAX
+            ))
+        })?;
         let given = nodes
             .try_iter()
             .map_err(|_| {
