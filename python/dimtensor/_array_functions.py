@@ -559,7 +559,8 @@ def _reduction(func: Callable[..., Any], name: str) -> None:
         return _finish(unit, out, lambda o: func(raw, out=o, **kw))
 
 
-for _f, _n in (
+# NumPy reductions and the core rule each follows (DaskDimArray uses the same list).
+REDUCTIONS: tuple[tuple[Callable[..., Any], str], ...] = (
     (np.sum, "sum"),
     (np.mean, "mean"),
     (np.std, "std"),
@@ -597,7 +598,8 @@ for _f, _n in (
     (np.nancumprod, "nancumprod"),
     (np.trace, "sum"),
     (np.linalg.trace, "sum"),
-):
+)
+for _f, _n in REDUCTIONS:
     _reduction(_f, _n)
 
 

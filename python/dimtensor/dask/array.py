@@ -43,6 +43,7 @@ from dimtensor._array_functions import (
     _LINALG,
     _PERCENT,
     _PRODUCTS,
+    REDUCTIONS,
     _clip_operands,
     _gradient_units,
     _interval,
@@ -1203,43 +1204,11 @@ def _reduction(func: Callable[..., Any], name: str) -> None:
         return _deliver(_call(func, len(args), kw), unit, out, conv)
 
 
-for _f, _n in (
-    (np.sum, "sum"),
-    (np.mean, "mean"),
-    (np.std, "std"),
-    (np.var, "var"),
-    (np.median, "median"),
-    (np.percentile, "percentile"),
-    (np.quantile, "quantile"),
-    (np.max, "max"),
-    (np.min, "min"),
-    (np.amax, "amax"),
-    (np.amin, "amin"),
-    (np.ptp, "ptp"),
-    (np.argmin, "argmin"),
-    (np.argmax, "argmax"),
-    (np.prod, "prod"),
-    (np.cumsum, "cumsum"),
-    (np.cumprod, "cumprod"),
-    (np.all, "all"),
-    (np.any, "any"),
-    (np.nansum, "nansum"),
-    (np.nanmean, "nanmean"),
-    (np.nanstd, "nanstd"),
-    (np.nanvar, "nanvar"),
-    (np.nanmin, "nanmin"),
-    (np.nanmax, "nanmax"),
-    (np.nanmedian, "nanmedian"),
-    (np.nanpercentile, "nanpercentile"),
-    (np.nanquantile, "nanquantile"),
-    (np.nanargmin, "nanargmin"),
-    (np.nanargmax, "nanargmax"),
-    (np.nanprod, "nanprod"),
-    (np.nancumsum, "nancumsum"),
-    (np.nancumprod, "nancumprod"),
-    (np.trace, "sum"),
-):
-    _reduction(_f, _n)
+# DimArray's reductions, but for those dask has no lazy version of.
+_EAGER_ONLY = {np.cumulative_sum, np.cumulative_prod, np.linalg.trace}
+for _f, _n in REDUCTIONS:
+    if _f not in _EAGER_ONLY:
+        _reduction(_f, _n)
 
 
 @_lazy(np.average)
