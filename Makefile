@@ -12,7 +12,7 @@ export PATH := $(VIRTUAL_ENV)/bin:$(PATH)
 
 RUST_SOURCES := Cargo.toml $(wildcard Cargo.lock) $(wildcard crates/*/Cargo.toml) \
 	$(shell find crates -name '*.rs' -not -path '*/fuzz/*' -not -path '*/target/*')
-PY_DIRS := python tests benchmarks examples
+PY_DIRS := python tests benchmarks examples tools
 
 .PHONY: demo test bench lint build rust-test py-test fuzz clean
 
