@@ -176,30 +176,7 @@ macro_rules! simd_builds {
 #[cfg(target_arch = "x86_64")]
 simd_builds!(avx512: "avx512f,avx512bw,avx512dq,avx2", avx2: "avx2");
 
-/// The widest vector unit this CPU has that a build above targets.
-#[derive(Clone, Copy, PartialEq)]
-enum Simd {
-    Avx512,
-    Avx2,
-    Portable,
-}
-
-fn simd() -> Simd {
-    static LEVEL: std::sync::OnceLock<Simd> = std::sync::OnceLock::new();
-    *LEVEL.get_or_init(|| {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::is_x86_feature_detected as has;
-            if has!("avx512f") && has!("avx512bw") && has!("avx512dq") {
-                return Simd::Avx512;
-            }
-            if has!("avx2") {
-                return Simd::Avx2;
-            }
-        }
-        Simd::Portable
-    })
-}
+use crate::simd::{simd, Simd};
 
 /// Calls the build of `$f` for this CPU.
 macro_rules! dispatch {

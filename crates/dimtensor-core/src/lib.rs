@@ -19,6 +19,7 @@ pub mod parse;
 pub mod rational;
 pub mod registry;
 pub mod rules;
+mod simd;
 pub mod unit;
 
 pub use dimension::Dimension;
