@@ -198,3 +198,10 @@ def test_dimarray_first_in_a_numpy_function_defers_to_the_lazy_operand() -> None
     clipped = np.clip(DimArray([1.0, 2000.0], "m"), DaskDimArray(np.array([0.5]), "cm"), None)
     assert isinstance(clipped, DaskDimArray)
     np.testing.assert_allclose(clipped.compute().to_value("m"), [1.0, 2000.0])
+
+
+def test_isin_converts_and_is_all_false_across_dimensions() -> None:
+    lazy = DaskDimArray(np.array([1.0, 2000.0]), "m", chunks=1)
+    assert np.isin(lazy, DimArray([2.0], "km")).compute().tolist() == [False, True]
+    assert np.isin(lazy, DimArray([1.0], "s")).compute().tolist() == [False, False]
+    assert np.isin(lazy, DimArray([1.0], "s"), invert=True).compute().tolist() == [True, True]

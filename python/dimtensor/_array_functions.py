@@ -383,15 +383,26 @@ def _searchsorted(a: Any, v: Any, side: str = "left", sorter: Any = None) -> Any
     return np.searchsorted(am, vm, side=side, sorter=_plain(sorter))
 
 
-@implements(np.isin)
-def _isin(element: Any, test_elements: Any, *args: Any, **kwargs: Any) -> Any:
+def _isin_operands(
+    common: Callable[..., Any], element: Any, test_elements: Any, args: Any, kwargs: Any
+) -> tuple[Any, dict[str, Any]]:
+    """np.isin's operands in one unit by ``common`` (DimArray's or DaskDimArray's)
+    and its other arguments; None for the operands when their dimensions
+    differ: then nothing can be equal (as for ==)."""
     kw = _named(np.isin, (element, test_elements, *args), kwargs)
     try:
-        _, (e, t) = _common("isin", [kw.pop("element"), kw.pop("test_elements")])
+        _, operands = common("isin", [kw.pop("element"), kw.pop("test_elements")])
     except DimensionError:
-        # Different dimensions: nothing can be equal (as for ==).
+        return None, kw
+    return operands, kw
+
+
+@implements(np.isin)
+def _isin(element: Any, test_elements: Any, *args: Any, **kwargs: Any) -> Any:
+    operands, kw = _isin_operands(_common, element, test_elements, args, kwargs)
+    if operands is None:
         return np.full(np.shape(_raw(element)), bool(kw.get("invert", False)))
-    return np.isin(e, t, **kw)
+    return np.isin(*operands, **kw)
 
 
 # ---- same-unit operands ------------------------------------------------------

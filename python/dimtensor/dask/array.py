@@ -47,6 +47,7 @@ from dimtensor._array_functions import (
     _clip_operands,
     _gradient_units,
     _interval,
+    _isin_operands,
     _named,
     _param_names,
     _product,
@@ -55,7 +56,7 @@ from dimtensor._array_functions import (
     _tolerances,
 )
 from dimtensor._core import DimArray, Unit
-from dimtensor.errors import DimensionError, UnitStrippedError
+from dimtensor.errors import UnitStrippedError
 
 __all__ = ["DaskDimArray", "blockwise", "concatenate", "dot", "stack"]
 
@@ -1125,13 +1126,10 @@ def _searchsorted(a: Any, v: Any, side: str = "left", sorter: Any = None) -> Any
 
 @_lazy(np.isin)
 def _isin(element: Any, test_elements: Any, *args: Any, **kwargs: Any) -> Any:
-    kw = _named(np.isin, (element, test_elements, *args), kwargs)
-    try:
-        _, (e, t) = _common("isin", [kw.pop("element"), kw.pop("test_elements")])
-    except DimensionError:
-        # Different dimensions: nothing can be equal (as for ==).
+    operands, kw = _isin_operands(_common, element, test_elements, args, kwargs)
+    if operands is None:
         return da.full(np.shape(_raw(element)), bool(kw.get("invert", False)))
-    return np.isin(e, t, **kw)
+    return np.isin(*operands, **kw)
 
 
 @_lazy(np.isclose)
