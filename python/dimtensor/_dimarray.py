@@ -63,18 +63,11 @@ def _shape_method(method: str) -> Callable[..., DimArray]:
     return rearranged
 
 
-def is_placeholder(x: Any) -> bool:
-    """A dimensionless DimArray of scale 1 holding only 0, ±inf and nan: what
-    generic array code makes with ``zeros``/``full(shape, nan)`` before it
-    knows the unit. Like those scalars, it may take on any unit."""
-    if not isinstance(x, DimArray) or not x.unit.is_dimensionless or x.unit.scale != 1.0:
-        return False
-    return placeholder_values(x._data)
-
-
 def placeholder_values(values: Any) -> bool:
-    """Whether ``values`` are all 0, ±inf or nan (the Rust ufunc path asks
-    this on a dimension mismatch)."""
+    """Whether ``values`` are all 0, ±inf or nan: a dimensionless array of
+    them is a placeholder, which generic array code makes (``zeros``,
+    ``full(nan)``) before it knows the unit; like those scalars it meets any
+    unit. The Rust rule path asks this only on a dimension mismatch."""
     values = np.asarray(values)
     if values.dtype.kind not in "fciu":
         return False
@@ -84,14 +77,11 @@ def placeholder_values(values: Any) -> bool:
 
 def _assignable(self: DimArray, value: Any) -> Any:
     """``value`` as magnitudes in ``self.unit`` (converting a DimArray). A
-    placeholder receiving a quantity takes on its unit (once)."""
-    try:
-        _, convs = _core.same_unit_plan("assignment", [self, value])
-    except _core.DimensionError:
-        if not (isinstance(value, DimArray) and is_placeholder(self)):
-            raise
-        self._adopt_unit(value.unit)
-        _, convs = _core.same_unit_plan("assignment", [self, value])
+    placeholder (see the core's same-unit rule) receiving a quantity takes
+    on its unit, once."""
+    unit, convs = _core.same_unit_plan("assignment", [self, value])
+    if unit is not None and unit.dimension != self.unit.dimension:
+        self._adopt_unit(unit)
     a, b = convs[1]
     raw = value._data if isinstance(value, DimArray) else value
     if (a, b) == (1.0, 0.0):

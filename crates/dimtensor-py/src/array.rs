@@ -338,16 +338,22 @@ fn wrap_outputs<'py>(
     }
 }
 
-/// The plan when dimensionless placeholders (arrays of only 0, ±inf and nan,
-/// as generic code makes with `zeros`/`full(nan)`) are read as those scalar
-/// wildcards; None when there is none. Only asked on a dimension mismatch,
-/// so correct code never pays for looking at the values.
-fn placeholder_plan(
+/// `plan(ops)`; on a dimension mismatch, once more with every placeholder
+/// among `inputs` (a dimensionless DimArray of scale 1 holding only 0, ±inf
+/// and nan, as generic code makes with `zeros`/`full(nan)`) read as those
+/// scalar wildcards. Only a mismatch looks at values, so correct code never
+/// pays for it. The one place of this rule for ufuncs, operators, the
+/// Array API namespaces and same-unit functions.
+fn with_placeholders<T>(
     py: Python<'_>,
-    name: &str,
     inputs: &[Input<'_>],
-    exponent: Option<f64>,
-) -> PyResult<Option<rules::Plan>> {
+    ops: &[Operand<'_>],
+    plan: impl Fn(&[Operand<'_>]) -> Result<T, Error>,
+) -> PyResult<T> {
+    let message = match plan(ops) {
+        Err(Error::Dimension(m)) => m,
+        other => return other.map_err(|e| rule_err(py, e)),
+    };
     static IS_PLACEHOLDER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let check = IS_PLACEHOLDER.get_or_try_init(py, || {
         Ok::<_, PyErr>(
@@ -356,28 +362,23 @@ fn placeholder_plan(
                 .unbind(),
         )
     })?;
+    let mut wild = ops.to_vec();
     let mut found = false;
-    let mut operands = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        let wild = match input {
-            Input::Dim(u, data) if u.dimension().is_dimensionless() && !u.has_offset() => {
-                (u.scale() - 1.0).abs() < 1e-12 && check.bind(py).call1((data,))?.is_truthy()?
+    for (op, input) in wild.iter_mut().zip(inputs) {
+        if let Input::Dim(u, data) = input {
+            let plain_one = u.dimension().is_dimensionless()
+                && !u.has_offset()
+                && (u.scale() - 1.0).abs() < 1e-12;
+            if plain_one && check.bind(py).call1((data,))?.is_truthy()? {
+                *op = Operand::Wildcard;
+                found = true;
             }
-            _ => false,
-        };
-        found |= wild;
-        operands.push(if wild {
-            Operand::Wildcard
-        } else {
-            input.operand()
-        });
+        }
     }
     if !found {
-        return Ok(None);
+        return Err(rule_err(py, Error::Dimension(message)));
     }
-    rules::ufunc_plan(name, &operands, exponent)
-        .map(Some)
-        .map_err(|e| rule_err(py, e))
+    plan(&wild).map_err(|e| rule_err(py, e))
 }
 
 /// Applies `ufunc(*inputs, **kwargs)` with unit rules (`method` "__call__" or
@@ -399,12 +400,9 @@ pub fn apply_ufunc<'py>(
         ("power" | "pow" | "float_power", Some(e)) => uniform_exponent(py, e.data())?,
         _ => None,
     };
-    let plan = match rules::ufunc_plan(name, &operands, exponent) {
-        Ok(plan) => plan,
-        Err(Error::Dimension(m)) => placeholder_plan(py, name, &classified, exponent)?
-            .ok_or_else(|| rule_err(py, Error::Dimension(m)))?,
-        Err(e) => return Err(rule_err(py, e)),
-    };
+    let plan = with_placeholders(py, &classified, &operands, |ops| {
+        rules::ufunc_plan(name, ops, exponent)
+    })?;
     let (kw, targets) = unwrap_out(py, kwargs)?;
     if let Some(value) = plan.constant {
         // ==/!= between different dimensions: no element can be equal.
@@ -965,7 +963,9 @@ pub fn same_unit_plan(
         .map(Input::classify)
         .collect::<PyResult<Vec<_>>>()?;
     let ops: Vec<Operand> = classified.iter().map(Input::operand).collect();
-    let plan = rules::same_unit_plan(what, &ops).map_err(|e| rule_err(py, e))?;
+    let plan = with_placeholders(py, &classified, &ops, |ops| {
+        rules::same_unit_plan(what, ops)
+    })?;
     let unit = match plan.outputs.first() {
         Some(Out::Unit(u)) => Some(PyUnit(u.clone())),
         _ => None,
@@ -987,29 +987,38 @@ pub fn ufunc_plan(
     operands: Vec<Bound<'_, PyAny>>,
     exponent: Option<f64>,
 ) -> PyResult<UfuncPlan> {
+    // A Unit stands for a quantity in it; DimArrays are classified as the
+    // ufunc path does (so placeholders among them are recognised).
     let units: Vec<Option<Unit>> = operands
         .iter()
         .map(|o| {
-            if o.is_none() {
-                Ok(None)
-            } else if o.is_instance_of::<PyUnit>() {
+            if o.is_instance_of::<PyUnit>() {
                 unit_arg(o).map(Some)
             } else {
                 Ok(None)
             }
         })
         .collect::<PyResult<_>>()?;
-    let ops: Vec<Operand> = operands
+    let inputs = operands
         .iter()
         .zip(&units)
-        .map(|(o, u)| match (u, Input::classify(o)) {
-            (Some(u), _) => Ok(Operand::Unit(u)),
-            (None, Ok(Input::Wildcard(_))) => Ok(Operand::Wildcard),
-            (None, Ok(_)) => Ok(Operand::Plain),
-            (None, Err(e)) => Err(e),
+        .map(|(o, u)| match u {
+            Some(_) => Ok(Input::Plain(o.clone())),
+            None if o.is_none() => Ok(Input::Plain(o.clone())),
+            None => Input::classify(o),
         })
-        .collect::<PyResult<_>>()?;
-    let plan = rules::ufunc_plan(name, &ops, exponent).map_err(|e| rule_err(py, e))?;
+        .collect::<PyResult<Vec<_>>>()?;
+    let ops: Vec<Operand> = inputs
+        .iter()
+        .zip(&units)
+        .map(|(i, u)| match u {
+            Some(u) => Operand::Unit(u),
+            None => i.operand(),
+        })
+        .collect();
+    let plan = with_placeholders(py, &inputs, &ops, |ops| {
+        rules::ufunc_plan(name, ops, exponent)
+    })?;
     let convs = plan.inputs.iter().map(|&c| affine_pair(c)).collect();
     let outs = plan
         .outputs
