@@ -1,31 +1,27 @@
 //! dimtensor-core: physical dimensions and units, with no Python in it.
 //!
-//! - [`Dimension`]: seven exact rational exponents (L, M, T, I, Θ, N, J).
-//! - [`Unit`]: dimension, scale and offset (value_in_SI = value × scale + offset),
-//!   with a structured symbol written by [`Format`].
-//! - [`registry`]: every named unit; [`parse`]: unit text, including the
-//!   CF/UDUNITS strings of netCDF/zarr `units` attributes.
-//! - [`constants`]: CODATA 2022.
-//! - [`kernels`], [`expr`]: element-wise loops; `expr` runs fused programs
-//!   of many operations in one pass (blocks, SIMD, threads).
+//! Three layers, each depending only on the ones above it:
+//!
+//! - [`units`]: [`Dimension`] (seven exact rational exponents), [`Unit`]
+//!   (dimension, scale, offset and temperature kind, with a structured
+//!   symbol), the registry of named units, the parser (including the
+//!   CF/UDUNITS strings of netCDF/zarr `units` attributes), the formatter
+//!   and the CODATA 2022 constants.
+//! - [`rules`]: the one unit-rule table. From the units of the operands
+//!   alone it decides, for every ufunc, reduction and array function, how
+//!   each input is converted and which unit each output carries.
+//! - [`compute`]: element-wise loops on slices: the fast-path kernels and
+//!   fused programs of many operations in one pass (blocks, SIMD, threads).
 
-pub mod constants;
-pub mod dimension;
+pub mod compute;
 pub mod error;
-pub mod expr;
-pub mod format;
-pub mod kernels;
-pub mod parse;
-pub mod rational;
-pub mod registry;
 pub mod rules;
-mod simd;
-pub mod unit;
+pub mod units;
 
-pub use dimension::Dimension;
 pub use error::{Error, Result};
-pub use format::Format;
-pub use parse::{parse, parse_uncached};
-pub use rational::Rational;
-pub use registry::{lookup, registry};
-pub use unit::Unit;
+pub use units::dimension::Dimension;
+pub use units::format::Format;
+pub use units::parse::{parse, parse_uncached};
+pub use units::rational::Rational;
+pub use units::registry::{lookup, registry};
+pub use units::unit::Unit;

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use dimtensor_core::parse::MAX_DEPTH;
+use dimtensor_core::units::parse::MAX_DEPTH;
 use dimtensor_core::{parse, parse_uncached, Dimension, Error, Rational, Unit};
 
 mod common;

@@ -819,7 +819,7 @@ fn delta_units() {
     assert_eq!(delta_unit(&u("m")).unwrap().symbol(), "m");
     // An offset unit without a registered interval unit gets a Δ name.
     let mk = Unit::named(
-        dimtensor_core::unit::Name::plain("mK_off"),
+        dimtensor_core::units::unit::Name::plain("mK_off"),
         u("K").dimension(),
         1e-3,
         5.0,

@@ -126,7 +126,7 @@ pub fn convert_values<'py>(
     let (a, b) = from.affine_to(to).or_raise(py)?;
     let c = if b != 0.0 {
         Convert::Affine(a, b)
-    } else if dimtensor_core::unit::close(a, 1.0) {
+    } else if dimtensor_core::units::unit::close(a, 1.0) {
         Convert::None
     } else {
         Convert::Scale(a)

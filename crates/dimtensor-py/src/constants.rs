@@ -1,6 +1,6 @@
 //! The CODATA 2022 table, handed to `dimtensor.constants`.
 
-use dimtensor_core::constants::codata;
+use dimtensor_core::units::constants::codata;
 use pyo3::prelude::*;
 
 use crate::errors::OrRaise;

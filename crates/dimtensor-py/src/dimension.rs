@@ -3,7 +3,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use dimtensor_core::dimension::{BASE_NAMES, N_BASE};
+use dimtensor_core::units::dimension::{BASE_NAMES, N_BASE};
 use dimtensor_core::{Dimension, Error, Rational};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;

@@ -1,11 +1,13 @@
 //! `dimtensor._core.FusedProgram`: a fused element-wise expression (see
-//! `dimtensor_core::expr`) evaluated in one pass over NumPy arrays, with the
+//! `dimtensor_core::compute::fused`) evaluated in one pass over NumPy arrays, with the
 //! GIL released. Units are decided in Python before a program is built;
 //! this file only converts node tuples and arrays.
 
 use std::num::NonZeroUsize;
 
-use dimtensor_core::expr::{eval_bool_with, eval_with, Float, Node, Operand, Options, Program};
+use dimtensor_core::compute::fused::{
+    eval_bool_with, eval_with, Float, Node, Operand, Options, Program,
+};
 use numpy::{
     BorrowError, Element, PyArrayDescr, PyArrayDescrMethods, PyArrayDyn, PyArrayMethods,
     PyReadonlyArrayDyn, PyUntypedArray, PyUntypedArrayMethods,

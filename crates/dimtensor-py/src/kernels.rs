@@ -10,7 +10,7 @@
 //! this file only maps it onto a kernel. Anything else returns `None` and
 //! takes the general path, whose results are identical.
 
-use dimtensor_core::kernels::{affine, binop, compare, BinOp, CmpOp, Real};
+use dimtensor_core::compute::kernels::{affine, binop, compare, BinOp, CmpOp, Real};
 use std::cell::RefCell;
 
 use dimtensor_core::rules::{self, Convert, Operand, Out};

@@ -4,7 +4,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use dimtensor_core::unit::Name;
+use dimtensor_core::units::unit::Name;
 use dimtensor_core::{registry, Dimension, Format, Rational, Unit};
 use pyo3::basic::CompareOp;
 use pyo3::exceptions::{PyTypeError, PyValueError};

@@ -484,7 +484,7 @@ pub fn codata() -> &'static [Constant] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::parse;
+    use crate::units::parse::parse;
 
     #[test]
     fn every_unit_parses_and_keys_are_unique() {

@@ -13,6 +13,8 @@
 
 use std::ops::{Add, Div, Mul, Sub};
 
+use crate::compute::simd::multiversion;
+
 /// Float types with kernels.
 pub trait Real:
     Copy
@@ -147,75 +149,22 @@ fn run_affine<T: Real>(a: f64, offset: Option<f64>, x: &[T], out: &mut [T]) -> b
     }
 }
 
-/// The same loops compiled for wider vector units, chosen at run time. No
-/// FMA is enabled, so results stay identical to the portable build.
-#[cfg(target_arch = "x86_64")]
-macro_rules! simd_builds {
-    ($($module:ident: $features:literal),*) => {$(
-        mod $module {
-            use super::{run, run_affine, run_cmp, BinOp, CmpOp, Real};
+multiversion! {
+    // No FMA: results stay identical to the portable build (and to NumPy).
+    avx512 = "avx512f,avx512bw,avx512dq,avx2", avx2 = "avx2";
 
-            #[target_feature(enable = $features)]
-            pub fn binop<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) -> bool {
-                run(op, a, b, out)
-            }
+    /// `out[i] = a[i] op b[i]` over the common length of the three slices;
+    /// true when every result is finite.
+    pub fn binop<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) -> bool = run;
 
-            #[target_feature(enable = $features)]
-            pub fn compare<T: Real>(op: CmpOp, f: Option<f64>, a: &[T], b: &[T], out: &mut [bool]) {
-                run_cmp(op, f, a, b, out)
-            }
+    /// `out[i] = a[i] op (f·)b[i]` over the common length of the three slices.
+    pub fn compare<T: Real>(
+        op: CmpOp, factor: Option<f64>, a: &[T], b: &[T], out: &mut [bool]
+    ) = run_cmp;
 
-            #[target_feature(enable = $features)]
-            pub fn affine<T: Real>(a: f64, b: Option<f64>, x: &[T], out: &mut [T]) -> bool {
-                run_affine(a, b, x, out)
-            }
-        }
-    )*};
-}
-
-#[cfg(target_arch = "x86_64")]
-simd_builds!(avx512: "avx512f,avx512bw,avx512dq,avx2", avx2: "avx2");
-
-use crate::simd::{simd, Simd};
-
-/// Calls the build of `$f` for this CPU.
-macro_rules! dispatch {
-    ($f:ident, $portable:expr, $($arg:expr),*) => {{
-        #[cfg(target_arch = "x86_64")]
-        #[allow(unsafe_code)]
-        // SAFETY: each build runs only where `simd()` found its features.
-        match simd() {
-            Simd::Avx512 => return unsafe { avx512::$f($($arg),*) },
-            Simd::Avx2 => return unsafe { avx2::$f($($arg),*) },
-            Simd::Portable => {}
-        }
-        $portable
-    }};
-}
-
-/// `out[i] = a[i] op b[i]` over the common length of the three slices;
-/// true when every result is finite.
-pub fn binop<T: Real>(op: BinOp, a: &[T], b: &[T], out: &mut [T]) -> bool {
-    dispatch!(binop, run(op, a, b, out), op, a, b, out)
-}
-
-/// `out[i] = a[i] op (f·)b[i]` over the common length of the three slices.
-pub fn compare<T: Real>(op: CmpOp, factor: Option<f64>, a: &[T], b: &[T], out: &mut [bool]) {
-    dispatch!(
-        compare,
-        run_cmp(op, factor, a, b, out),
-        op,
-        factor,
-        a,
-        b,
-        out
-    )
-}
-
-/// `out[i] = a·x[i] (+ offset)` over the common length of the slices; true
-/// when every result is finite.
-pub fn affine<T: Real>(a: f64, offset: Option<f64>, x: &[T], out: &mut [T]) -> bool {
-    dispatch!(affine, run_affine(a, offset, x, out), a, offset, x, out)
+    /// `out[i] = a·x[i] (+ offset)` over the common length of the slices; true
+    /// when every result is finite.
+    pub fn affine<T: Real>(a: f64, offset: Option<f64>, x: &[T], out: &mut [T]) -> bool = run_affine;
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use crate::error::Result;
-use crate::rational::Rational;
+use crate::units::rational::Rational;
 
 /// Number of SI base quantities.
 pub const N_BASE: usize = 7;

@@ -15,9 +15,9 @@ use rustc_hash::FxHashSet;
 
 use smallvec::SmallVec;
 
-use crate::dimension::Dimension;
 use crate::error::{Error, Result};
-use crate::rational::Rational;
+use crate::units::dimension::Dimension;
+use crate::units::rational::Rational;
 
 /// How one named unit is written in each output format.
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -118,7 +118,7 @@ fn check_scale(scale: f64, what: impl FnOnce() -> String) -> Result<f64> {
             "{}: a unit's scale must be finite and positive (and at least {:e}), got {}",
             what(),
             f64::MIN_POSITIVE,
-            crate::format::format_number(scale)
+            crate::units::format::format_number(scale)
         )))
     }
 }

@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use crate::dimension::Dimension;
-use crate::unit::{Name, NameRef, Term, Unit};
+use crate::units::dimension::Dimension;
+use crate::units::unit::{Name, NameRef, Term, Unit};
 
 /// One SI prefix: symbol, ASCII symbol, long name, power of ten.
 struct Prefix {
@@ -688,7 +688,7 @@ impl Registry {
         if u.has_offset() || (u.terms().len() <= 1 && u.factor() == 1.0) {
             return u.clone();
         }
-        if u.dimension().is_dimensionless() && crate::unit::close(u.scale(), 1.0) {
+        if u.dimension().is_dimensionless() && crate::units::unit::close(u.scale(), 1.0) {
             return Unit::one();
         }
         self.candidates

@@ -6,8 +6,8 @@
 use std::str::FromStr;
 
 use crate::error::Error;
-use crate::rational::Rational;
-use crate::unit::{Name, Term, Unit};
+use crate::units::rational::Rational;
+use crate::units::unit::{Name, Term, Unit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -147,7 +147,7 @@ impl Unit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::lookup;
+    use crate::units::registry::lookup;
 
     fn u(s: &str) -> Unit {
         lookup(s).unwrap()

@@ -17,10 +17,10 @@ use rustc_hash::FxHashMap;
 use smallvec::{smallvec, SmallVec};
 
 use crate::error::{Error, Result};
-use crate::format::Format;
-use crate::rational::Rational;
-use crate::registry::registry;
-use crate::unit::{close, Name, Unit};
+use crate::units::format::Format;
+use crate::units::rational::Rational;
+use crate::units::registry::registry;
+use crate::units::unit::{close, Name, Unit};
 
 /// One operand as the caller sees it.
 #[derive(Clone, Copy, Debug)]
@@ -811,7 +811,10 @@ fn plain_integer(name: &str, op: Operand) -> Result<()> {
          convert the values first, since converting integers here would change their bits",
         describe(op),
         if u.dimension().is_dimensionless() {
-            format!(" of scale {}", crate::format::format_number(u.scale()))
+            format!(
+                " of scale {}",
+                crate::units::format::format_number(u.scale())
+            )
         } else {
             String::new()
         }

@@ -39,7 +39,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
-use crate::kernels::Real;
+use crate::compute::kernels::Real;
+use crate::compute::simd::multiversion;
 use crate::{Error, Result};
 
 /// Elements per block: 4 KiB of float64 per scratch buffer, so that a
@@ -1462,79 +1463,27 @@ fn range_bool<T: Float>(
     }
 }
 
-/// The same loops compiled for wider vector units (FMA enabled; no
-/// multiply-add is contracted, Rust never does that on its own).
-#[cfg(target_arch = "x86_64")]
-macro_rules! simd_builds {
-    ($($module:ident: $features:literal),*) => {$(
-        mod $module {
-            use super::{Float, Operand, Plan, Scratch};
+multiversion! {
+    // FMA enabled; no multiply-add is contracted
+    // (Rust never does that on its own), so arithmetic stays bit for bit.
+    avx512 = "avx512f,avx512bw,avx512dq,avx2,fma", avx2 = "avx2,fma";
 
-            #[target_feature(enable = $features)]
-            pub(super) fn range<T: Float>(
-                plan: &Plan<T>,
-                inputs: &[Operand<'_, T>],
-                start: usize,
-                out: &mut [T],
-                s: &mut Scratch<T>,
-                stream: bool,
-            ) {
-                super::range(plan, inputs, start, out, s, stream)
-            }
+    fn range_dispatch<T: Float>(
+        plan: &Plan<T>,
+        inputs: &[Operand<'_, T>],
+        start: usize,
+        out: &mut [T],
+        s: &mut Scratch<T>,
+        stream: bool,
+    ) = range;
 
-            #[target_feature(enable = $features)]
-            pub(super) fn range_bool<T: Float>(
-                plan: &Plan<T>,
-                inputs: &[Operand<'_, T>],
-                start: usize,
-                out: &mut [bool],
-                s: &mut Scratch<T>,
-            ) {
-                super::range_bool(plan, inputs, start, out, s)
-            }
-        }
-    )*};
-}
-
-#[cfg(target_arch = "x86_64")]
-simd_builds!(avx512: "avx512f,avx512bw,avx512dq,avx2,fma", avx2: "avx2,fma");
-
-use crate::simd::{simd, Simd};
-
-/// Calls the build of `$f` for this CPU.
-macro_rules! dispatch {
-    ($f:ident($($arg:expr),*)) => {{
-        #[cfg(target_arch = "x86_64")]
-        #[allow(unsafe_code)]
-        // SAFETY: each build runs only where `simd()` found its features.
-        match simd() {
-            Simd::Avx512 => return unsafe { avx512::$f($($arg),*) },
-            Simd::Avx2 => return unsafe { avx2::$f($($arg),*) },
-            Simd::Portable => {}
-        }
-        $f($($arg),*)
-    }};
-}
-
-fn range_dispatch<T: Float>(
-    plan: &Plan<T>,
-    inputs: &[Operand<'_, T>],
-    start: usize,
-    out: &mut [T],
-    s: &mut Scratch<T>,
-    stream: bool,
-) {
-    dispatch!(range(plan, inputs, start, out, s, stream))
-}
-
-fn range_bool_dispatch<T: Float>(
-    plan: &Plan<T>,
-    inputs: &[Operand<'_, T>],
-    start: usize,
-    out: &mut [bool],
-    s: &mut Scratch<T>,
-) {
-    dispatch!(range_bool(plan, inputs, start, out, s))
+    fn range_bool_dispatch<T: Float>(
+        plan: &Plan<T>,
+        inputs: &[Operand<'_, T>],
+        start: usize,
+        out: &mut [bool],
+        s: &mut Scratch<T>,
+    ) = range_bool;
 }
 
 fn check<T>(prog: &Program, inputs: &[Operand<'_, T>], n: usize) -> Result<()> {

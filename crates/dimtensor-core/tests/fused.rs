@@ -1,4 +1,4 @@
-//! Fused expression programs (`dimtensor_core::expr`): every operation
+//! Fused expression programs (`dimtensor_core::compute::fused`): every operation
 //! against a plain scalar reference, block boundaries, scalar/array mixes,
 //! simplification (constant folding, merging, dead nodes), invalid programs,
 //! float32 and float64, truth-valued output, NumPy's NaN rules, and results
@@ -6,7 +6,7 @@
 
 use std::num::NonZeroUsize;
 
-use dimtensor_core::expr::{
+use dimtensor_core::compute::fused::{
     eval, eval_bool, eval_bool_with, eval_with, Binary, Float, Node, Operand, Options, Program,
     Unary, BLOCK, PARALLEL_ABOVE,
 };

@@ -19,9 +19,9 @@ use std::sync::Mutex;
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
-use crate::rational::{superscript_value, Rational, SUPERSCRIPT_MINUS, SUPERSCRIPT_SLASH};
-use crate::registry::registry;
-use crate::unit::Unit;
+use crate::units::rational::{superscript_value, Rational, SUPERSCRIPT_MINUS, SUPERSCRIPT_SLASH};
+use crate::units::registry::registry;
+use crate::units::unit::Unit;
 
 /// Deepest parenthesis nesting accepted.
 pub const MAX_DEPTH: usize = 32;

@@ -1,0 +1,10 @@
+//! Units: exact dimensions, units with scale and offset, the registry of
+//! named units, the parser and formatter of unit text, CODATA constants.
+
+pub mod constants;
+pub mod dimension;
+pub mod format;
+pub mod parse;
+pub mod rational;
+pub mod registry;
+pub mod unit;
