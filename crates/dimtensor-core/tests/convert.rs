@@ -5,6 +5,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
+use dimtensor_core::units::unit::Kind;
 use dimtensor_core::{registry, Error, Format, Rational, Unit};
 
 mod common;
@@ -152,8 +153,6 @@ fn offset_pairs_have_no_single_factor() {
         ("K", "degC"),
         ("degC", "degF"),
         ("degF", "K"),
-        ("degC", "delta_degC"),
-        ("delta_degF", "degF"),
         ("degR", "degF"),
     ] {
         let e = get(a).conversion_factor(&get(b)).unwrap_err();
@@ -162,6 +161,37 @@ fn offset_pairs_have_no_single_factor() {
         assert!(msg.contains("delta_degC"), "{msg}");
         // affine_to still works.
         assert!(get(a).affine_to(&get(b)).is_ok());
+    }
+}
+
+#[test]
+fn points_and_intervals_never_convert_into_each_other() {
+    for (a, b) in [
+        ("degC", "delta_degC"),
+        ("delta_degC", "degC"),
+        ("delta_degF", "degF"),
+        ("degF", "delta_degC"),
+    ] {
+        for e in [
+            get(a).conversion_factor(&get(b)).unwrap_err(),
+            get(a).affine_to(&get(b)).unwrap_err(),
+        ] {
+            assert!(matches!(e, Error::Offset(_)), "{a} {b}: {e:?}");
+            let msg = e.to_string();
+            assert!(msg.contains("point") && msg.contains("difference"), "{msg}");
+        }
+    }
+    // Intervals and absolute units convert by their scale.
+    for (a, b, f) in [
+        ("delta_degC", "K", 1.0),
+        ("K", "delta_degF", 1.8),
+        ("delta_degF", "delta_degC", 5.0 / 9.0),
+        ("delta_degF", "degR", 1.0),
+    ] {
+        assert!(
+            close(get(a).conversion_factor(&get(b)).unwrap(), f, 1e-12),
+            "{a} {b}"
+        );
     }
 }
 
@@ -205,16 +235,22 @@ fn offset_arithmetic_rules() {
         assert_eq!(u.offset(), 273.15);
         assert_eq!(u.symbol(), "°C");
     }
-    // delta_degC is K, and behaves like any unit.
+    // delta_degC is the size of K but a difference, not an absolute
+    // temperature; in products it is an ordinary unit.
     let dc = get("delta_degC");
-    assert_eq!(dc, get("K"));
-    assert_eq!(hash_of(&dc), hash_of(&get("K")));
+    assert_ne!(dc, get("K"));
+    assert_eq!(dc.kind(), Kind::Interval);
+    assert_eq!(get("K").kind(), Kind::Absolute);
+    assert_eq!(c.kind(), Kind::Point);
     assert_eq!(dc.symbol(), "Δ°C");
     assert_eq!(dc.to_string_in(Format::Ascii), "delta_degC");
     assert_eq!(dc.to_string_in(Format::Cf), "delta_degC");
-    assert!(dc.mul(&m).is_ok());
-    assert!(dc.powr(Rational::int(2)).is_ok());
-    assert_eq!(get("delta_degF"), get("degR"));
+    assert_eq!(dc.mul(&m).unwrap(), p("K*m"));
+    assert_eq!(dc.powr(Rational::int(2)).unwrap(), p("K^2"));
+    assert_eq!(dc.scaled(2.0).unwrap().kind(), Kind::Interval);
+    assert_ne!(get("delta_degF"), get("degR"));
+    // The coherent form of a difference is a difference.
+    assert_eq!(registry().to_base(&get("delta_degF")), dc);
     // degC is not K: same dimension and scale, different offset.
     assert_ne!(c, get("K"));
     assert_ne!(c, dc);

@@ -467,27 +467,32 @@ fn time_reference_units_are_rejected() {
 }
 
 #[test]
-fn offset_units_in_products_are_offset_errors() {
-    for t in [
-        "degC*m",
-        "degC/s",
-        "degC^2",
-        "m*degC",
-        "1/degC",
-        "degC degC",
-        "°C²",
-        "degF/s",
-        "2 degC",
-        "(degC)^2",
-        "degC^0.5",
-        "degC^-1",
-        "m/degC",
+fn points_inside_products_stand_for_intervals() {
+    // As in UDUNITS: a heat capacity per degree, a warming rate.
+    for (t, same) in [
+        ("degC*m", "K*m"),
+        ("degC/s", "K/s"),
+        ("degC^2", "K^2"),
+        ("m*degC", "m*K"),
+        ("1/degC", "1/K"),
+        ("degC degC", "K^2"),
+        ("°C²", "K^2"),
+        ("degF/s", "degR/s"),
+        ("(degC)^2", "K^2"),
+        ("degC^0.5", "K^0.5"),
+        ("degC^-1", "1/K"),
+        ("m/degC", "m/K"),
+        ("J kg-1 degC-1", "J/(kg K)"),
+        ("W m-2 degC-1", "W/(m2 K)"),
+        ("degC/day", "K/day"),
     ] {
-        let e = err(t);
-        assert!(matches!(e, Error::Offset(_)), "{t}: {e:?}");
-        let msg = e.to_string();
-        assert!(msg.contains("delta_deg") && msg.contains('K'), "{t}: {msg}");
+        assert_same(t, same);
+        assert!(!p(t).has_offset(), "{t}");
     }
+    // A point scaled by a number is a scaled difference.
+    let two = p("2 degC");
+    assert_eq!(two, get("delta_degC").scaled(2.0).unwrap());
+    assert!(two.is_interval());
     // Times (or over) the number 1 is harmless.
     for t in [
         "degC*1", "1*degC", "degC/1", "(degC)", "degC^1", "degC¹", "degC 1",
@@ -580,4 +585,19 @@ fn parsing_is_linear_in_the_input() {
             t.elapsed()
         );
     }
+}
+
+#[test]
+fn exponents_glued_to_a_unit_are_nonzero_integers() {
+    // "m1.5" was 5·m, "s-0.5" was 5, "kg0" was 1: now errors, never a
+    // number glued on.
+    for (t, at) in [("m1.5", 1), ("s-0.5", 1), ("kg0", 2), ("m2.25 s", 1)] {
+        assert_eq!(err_at(t), at, "{t}");
+    }
+    assert_same("m^1.5", "m^(3/2)");
+    assert_same("s^-0.5", "s^(-1/2)");
+    assert_same("kg^0", "1");
+    // An exponent that is no exact fraction is an error, not a rounded unit.
+    assert!(matches!(err("m^1e-4"), Error::Parse { .. }));
+    assert!(matches!(err("m^0.1234567"), Error::Parse { .. }));
 }

@@ -1,12 +1,12 @@
-//! The ufunc and reduction unit rules: every NumPy 2.4 ufunc has a rule of
-//! the right shape, and each rule class converts, combines and refuses units
-//! as API.md §4–§5 say.
+//! The ufunc unit rules: every NumPy 2.4 ufunc has a rule of the right
+//! shape, and each rule class converts, combines and refuses units as
+//! docs/semantics.md and docs/temperatures.md say.
 
 use std::f64::consts::PI;
 
 use dimtensor_core::rules::{
-    delta_unit, is_known_ufunc, known_reductions, known_ufuncs, reduction_unit, same_unit_plan,
-    ufunc_arity, ufunc_plan, unknown_ufunc, Convert, Operand, Out, Plan,
+    is_known_ufunc, known_ufuncs, same_unit_plan, ufunc_arity, ufunc_plan, unknown_ufunc, Convert,
+    Operand, Out, Plan,
 };
 use dimtensor_core::{lookup, parse, Error, Rational, Unit};
 
@@ -208,12 +208,7 @@ fn same_unit_converts_to_the_first_operand() {
         "fmax",
         "fmin",
         "hypot",
-        "fmod",
-        "remainder",
-        "mod",
         "nextafter",
-        "gcd",
-        "lcm",
     ] {
         let p = plan(name, &[Operand::Unit(&m), Operand::Unit(&km)]);
         assert_eq!(p.inputs[0], Convert::None, "{name}");
@@ -647,12 +642,20 @@ fn offset_subtraction() {
     // degF − degC: the result in delta_degF.
     let p = plan("subtract", &[Operand::Unit(&f), Operand::Unit(&c)]);
     assert_eq!(out_unit(&p, 0).symbol(), u("delta_degF").symbol());
-    // degC − K: K is an interval here, converted by scale only.
+    // degC − K: the kelvins as a point on the Celsius scale (20 °C − 293.15 K
+    // is 0 Δ°C).
     let p = plan("subtract", &[Operand::Unit(&c), Operand::Unit(&k)]);
-    assert_eq!(p.inputs[1], Convert::None);
-    assert_eq!(out_unit(&p, 0).symbol(), "°C");
-    // K − degC is an error.
-    let e = err("subtract", &[Operand::Unit(&k), Operand::Unit(&c)]);
+    assert!(close(p.inputs[1].apply(293.15), 20.0));
+    assert_eq!(out_unit(&p, 0), u("delta_degC"));
+    // K − degC: the point as an absolute temperature (293.15 K − 20 °C is 0 K).
+    let p = plan("subtract", &[Operand::Unit(&k), Operand::Unit(&c)]);
+    assert!(close(p.inputs[1].apply(20.0), 293.15));
+    assert_eq!(out_unit(&p, 0), k);
+    // point − interval is a point; interval − point is an error.
+    let dc = u("delta_degC");
+    let p = plan("subtract", &[Operand::Unit(&c), Operand::Unit(&dc)]);
+    assert_eq!(out_unit(&p, 0), c);
+    let e = err("subtract", &[Operand::Unit(&dc), Operand::Unit(&c)]);
     assert!(is_offset(&e), "{e}");
 }
 
@@ -665,11 +668,12 @@ fn offset_addition() {
         u("delta_degC"),
         u("delta_degF"),
     );
-    // degC + K: K converted by scale only, result degC.
-    let p = plan("add", &[Operand::Unit(&c), Operand::Unit(&k)]);
-    assert_eq!(p.inputs[1], Convert::None);
-    assert_eq!(out_unit(&p, 0).symbol(), "°C");
-    assert!(out_unit(&p, 0).has_offset());
+    // point + interval, interval + point: a point.
+    let p = plan("add", &[Operand::Unit(&c), Operand::Unit(&dc)]);
+    assert_eq!(out_unit(&p, 0), c);
+    let p = plan("add", &[Operand::Unit(&df), Operand::Unit(&c)]);
+    assert_eq!(out_unit(&p, 0), c);
+    assert!(close(p.inputs[0].apply(9.0), 5.0));
     let p = plan("add", &[Operand::Unit(&c), Operand::Unit(&dc)]);
     assert_eq!(out_unit(&p, 0).symbol(), "°C");
     // degC + delta_degF: 9 delta_degF is 5 delta_degC.
@@ -678,10 +682,11 @@ fn offset_addition() {
     // K + delta_degC is ordinary.
     let p = plan("add", &[Operand::Unit(&k), Operand::Unit(&dc)]);
     assert_eq!(out_unit(&p, 0), k);
-    // point + point, and absolute + point, are errors.
+    // point + point, point + absolute and absolute + point are ambiguous.
     for ops in [
         [Operand::Unit(&c), Operand::Unit(&c)],
         [Operand::Unit(&c), Operand::Unit(&f)],
+        [Operand::Unit(&c), Operand::Unit(&k)],
         [Operand::Unit(&k), Operand::Unit(&c)],
     ] {
         let e = err("add", &ops);
@@ -807,100 +812,45 @@ fn error_messages_name_units_dimensions_and_ufunc() {
 }
 
 #[test]
-fn delta_units() {
-    assert_eq!(
-        delta_unit(&u("degC")).unwrap().symbol(),
-        u("delta_degC").symbol()
-    );
-    assert_eq!(
-        delta_unit(&u("degF")).unwrap().symbol(),
-        u("delta_degF").symbol()
-    );
-    assert_eq!(delta_unit(&u("m")).unwrap().symbol(), "m");
-    // An offset unit without a registered interval unit gets a Δ name.
-    let mk = Unit::named(
-        dimtensor_core::units::unit::Name::plain("mK_off"),
-        u("K").dimension(),
-        1e-3,
-        5.0,
-    )
-    .unwrap();
-    let d = delta_unit(&mk).unwrap();
-    assert_eq!(d.symbol(), "ΔmK_off");
-    assert!(!d.has_offset());
-    assert_eq!(d.scale(), 1e-3);
+fn points_and_intervals_never_mix_in_comparisons() {
+    let (c, dc) = (u("degC"), u("delta_degC"));
+    for name in ["less", "maximum", "equal"] {
+        let e = err(name, &[Operand::Unit(&c), Operand::Unit(&dc)]);
+        assert!(is_offset(&e), "{name}: {e}");
+        let e = err(name, &[Operand::Unit(&dc), Operand::Unit(&c)]);
+        assert!(is_offset(&e), "{name}: {e}");
+    }
+    // An interval against kelvins is a comparison of differences.
+    let p = plan("less", &[Operand::Unit(&dc), Operand::Unit(&u("K"))]);
+    assert_eq!(p.inputs[1], Convert::None);
 }
 
 #[test]
-fn reductions() {
-    let (m, c, s) = (u("m"), u("degC"), u("s"));
-    let dc = u("delta_degC");
-    let r = |name: &str, unit: &Unit, count| reduction_unit(name, unit, count);
-    for name in [
-        "sum",
-        "nansum",
-        "cumsum",
-        "mean",
-        "nanmean",
-        "average",
-        "median",
-        "nanmedian",
-        "min",
-        "max",
-        "nanmin",
-        "nanmax",
-        "amin",
-        "amax",
-        "ptp",
-        "std",
-        "nanstd",
-    ] {
-        assert!(known_reductions().contains(&name));
-        assert_eq!(r(name, &m, None).unwrap().unwrap().symbol(), "m", "{name}");
-    }
-    for name in ["var", "nanvar"] {
-        assert_eq!(r(name, &m, None).unwrap(), Some(parse("m^2").unwrap()));
-        let v = r(name, &c, None).unwrap().unwrap();
-        assert_eq!(v.symbol(), "Δ°C²");
-        assert_eq!(v, dc.powr(Rational::int(2)).unwrap());
-        assert!(!v.has_offset());
-    }
-    // Offset units: mean/median/min/max keep the point, spreads are intervals.
-    for name in ["mean", "median", "min", "max", "nanmean", "amax"] {
-        assert_eq!(r(name, &c, None).unwrap().unwrap().symbol(), "°C");
-    }
-    for name in ["std", "nanstd", "ptp"] {
-        assert_eq!(r(name, &c, None).unwrap().unwrap().symbol(), dc.symbol());
-    }
-    for name in ["sum", "nansum", "cumsum", "prod", "nanprod", "cumprod"] {
-        let e = r(name, &c, Some(3)).unwrap_err();
-        assert!(is_offset(&e), "{name}: {e}");
-        assert!(e.to_string().contains("°C"), "{e}");
-    }
-    // prod needs the count for a dimensional unit.
-    for name in ["prod", "nanprod"] {
-        assert_eq!(r(name, &m, Some(3)).unwrap(), Some(parse("m^3").unwrap()));
-        assert_eq!(r(name, &m, Some(0)).unwrap(), Some(Unit::one()));
-        let e = r(name, &s, None).unwrap_err();
-        assert!(is_dimension(&e) && e.to_string().contains("'s'"), "{e}");
-        // A plain number needs no count.
-        assert_eq!(r(name, &Unit::one(), None).unwrap(), Some(Unit::one()));
-        // %³ is a unit of its own.
-        let p = r(name, &u("%"), Some(3)).unwrap().unwrap();
-        assert!(close(p.scale(), 1e-6));
-        assert!(is_dimension(&r(name, &m, Some(100_000)).unwrap_err()));
-    }
-    // cumprod: each element would have its own unit.
-    assert!(is_dimension(&r("cumprod", &m, Some(3)).unwrap_err()));
-    assert_eq!(r("cumprod", &m, Some(1)).unwrap(), Some(m.clone()));
-    assert_eq!(
-        r("cumprod", &Unit::one(), Some(7)).unwrap(),
-        Some(Unit::one())
-    );
-    for name in ["argmin", "argmax"] {
-        assert_eq!(r(name, &m, None).unwrap(), None);
-        assert_eq!(r(name, &c, None).unwrap(), None);
-    }
-    let e = r("frobnicate", &m, None).unwrap_err();
-    assert!(matches!(e, Error::Invalid(_)) && e.to_string().contains("frobnicate"));
+fn floor_division_and_remainders_compute_in_the_smaller_unit() {
+    let (m, cm) = (u("m"), u("cm"));
+    // 1 m // 1 cm is 100 // 1 (exact), not 1 // 0.01 (99 in floating point).
+    let p = plan("floor_divide", &[Operand::Unit(&m), Operand::Unit(&cm)]);
+    assert_eq!(p.inputs[0], Convert::Scale(100.0));
+    assert_eq!(p.inputs[1], Convert::None);
+    assert_eq!(out_unit(&p, 0), Unit::one());
+    let p = plan("remainder", &[Operand::Unit(&m), Operand::Unit(&cm)]);
+    assert_eq!(out_unit(&p, 0), cm);
+    let p = plan("divmod", &[Operand::Unit(&cm), Operand::Unit(&m)]);
+    assert_eq!(p.inputs[1], Convert::Scale(100.0));
+    assert_eq!(out_unit(&p, 1), cm);
+    assert!(is_dimension(&err(
+        "floor_divide",
+        &[Operand::Unit(&m), Operand::Unit(&u("s"))]
+    )));
+}
+
+#[test]
+fn exponents_of_dimensional_bases_are_exact() {
+    let m = u("m");
+    let e = ufunc_plan("power", &[Operand::Unit(&m), Operand::Plain], Some(1e-4)).unwrap_err();
+    assert!(is_dimension(&e) && e.to_string().contains("0.0001"), "{e}");
+    let p = ufunc_plan("power", &[Operand::Unit(&m), Operand::Plain], Some(0.5)).unwrap();
+    assert_eq!(out_unit(&p, 0), parse("m^(1/2)").unwrap());
+    // A dimensionless base takes any exponent.
+    assert!(ufunc_plan("power", &[Operand::Plain, Operand::Plain], Some(1e-4)).is_ok());
 }

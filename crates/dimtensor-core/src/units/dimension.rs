@@ -27,6 +27,8 @@ pub struct Dimension(pub [Rational; N_BASE]);
 
 impl Dimension {
     pub const NONE: Dimension = Dimension([Rational::ZERO; N_BASE]);
+    /// Θ: the only dimension a temperature interval unit can have.
+    pub const TEMPERATURE: Dimension = Dimension::base(4);
 
     /// Integer exponents, in base order.
     pub const fn from_ints(e: [i16; N_BASE]) -> Dimension {

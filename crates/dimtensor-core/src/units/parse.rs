@@ -20,7 +20,7 @@ use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
 use crate::units::rational::{superscript_value, Rational, SUPERSCRIPT_MINUS, SUPERSCRIPT_SLASH};
-use crate::units::registry::registry;
+use crate::units::registry::{interval_of, registry};
 use crate::units::unit::Unit;
 
 /// Deepest parenthesis nesting accepted.
@@ -131,7 +131,14 @@ impl<'a> Parser<'a> {
                 }
             };
             self.skip_spaces();
-            let rhs = self.power(depth)?;
+            let mut rhs = self.power(depth)?;
+            // Times or over the number 1, a point stays a point.
+            if divide || !acc.is_one() {
+                rhs = interval_inside(rhs)?;
+            }
+            if !rhs.is_one() {
+                acc = interval_inside(acc)?;
+            }
             acc = self.at(op_at, if divide { acc.div(&rhs) } else { acc.mul(&rhs) })?;
         }
     }
@@ -160,7 +167,7 @@ impl<'a> Parser<'a> {
                         || ((c == '-' || c == '+')
                             && next.is_some_and(|d| d.is_ascii_digit()))) =>
             {
-                Some(self.integer()?)
+                Some(self.implicit_exponent()?)
             }
             _ => {
                 self.pos = before;
@@ -168,8 +175,11 @@ impl<'a> Parser<'a> {
             }
         };
         match exp {
-            Some(p) => self.at(start.max(exp_at), base.powr(p)),
-            None => Ok(base),
+            Some(p) if p != Rational::ONE => {
+                let base = interval_inside(base)?;
+                self.at(start.max(exp_at), base.powr(p))
+            }
+            _ => Ok(base),
         }
     }
 
@@ -295,6 +305,28 @@ impl<'a> Parser<'a> {
         self.at(at, Rational::new(s * v, 1))
     }
 
+    /// An exponent written right after a unit (`m2`, `s-1`): a nonzero
+    /// integer. A decimal (`m1.5`) or a zero (`kg0`) there is almost surely
+    /// a typo, and reading it as a product (`m1 · 5`) or as 1 would give a
+    /// wrong unit, so both are errors.
+    fn implicit_exponent(&mut self) -> Result<Rational> {
+        let at = self.pos;
+        let p = self.integer()?;
+        if self.peek() == Some('.') && self.peek_at(1).is_some_and(|d| d.is_ascii_digit()) {
+            return Err(self.err(
+                at,
+                "a decimal exponent must be written with '^' or '**' (m^1.5, s^-0.5)",
+            ));
+        }
+        if p.is_zero() {
+            return Err(self.err(
+                at,
+                "an exponent of 0 makes the unit 1; write '1' (or '^0' if you mean it)",
+            ));
+        }
+        Ok(p)
+    }
+
     fn exponent(&mut self) -> Result<Rational> {
         self.skip_spaces();
         let at = self.pos;
@@ -326,7 +358,7 @@ impl<'a> Parser<'a> {
         }
         let s = self.sign() as f64;
         let x = self.number()?;
-        self.at(at, Rational::from_f64(s * x, MAX_EXP_DEN))
+        self.at(at, Rational::exact_from_f64(s * x, MAX_EXP_DEN))
     }
 
     /// `²`, `⁻²`, `¹ᐟ²`.
@@ -364,6 +396,17 @@ impl<'a> Parser<'a> {
             1
         };
         self.at(at, Rational::new(num, den))
+    }
+}
+
+/// A temperature point inside a product, quotient or power stands for its
+/// interval, as in UDUNITS: `J kg-1 degC-1` is J/(kg·Δ°C), `degC/day` is a
+/// rate of Δ°C.
+fn interval_inside(u: Unit) -> Result<Unit> {
+    if u.has_offset() {
+        interval_of(&u)
+    } else {
+        Ok(u)
     }
 }
 

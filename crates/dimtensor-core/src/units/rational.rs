@@ -123,6 +123,20 @@ impl Rational {
         }
     }
 
+    /// `x` as an exact fraction with a denominator of at most `max_den`, or
+    /// an error when it is no such fraction (within 1e-9): exponents of
+    /// units must be exact, never rounded.
+    pub fn exact_from_f64(x: f64, max_den: i64) -> Result<Rational> {
+        let r = Rational::from_f64(x, max_den)?;
+        if (r.to_f64() - x).abs() > 1e-9 * x.abs().max(1.0) {
+            return Err(Error::Dimension(format!(
+                "the exponent {x} is not a fraction with a denominator of at most {max_den}, so \
+                 the unit would be rounded; use an exact exponent such as 1/2 or 0.25"
+            )));
+        }
+        Ok(r)
+    }
+
     pub const fn numer(self) -> i16 {
         self.num
     }

@@ -9,8 +9,10 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
+use crate::error::Result;
 use crate::units::dimension::Dimension;
-use crate::units::unit::{Name, NameRef, Term, Unit};
+use crate::units::format::Format;
+use crate::units::unit::{close, Name, NameRef, Term, Unit};
 
 /// One SI prefix: symbol, ASCII symbol, long name, power of ten.
 struct Prefix {
@@ -133,6 +135,8 @@ struct Def {
     dim: Dimension,
     scale: Scale,
     offset: f64,
+    /// A temperature difference (Δ°C, Δ°F).
+    interval: bool,
     prefixes: Prefixes,
     /// A target of `Unit::simplified` (coherent SI units with special names).
     simplify: bool,
@@ -149,6 +153,7 @@ fn def(sym: &'static str, dim: [i16; 7], scale: Scale) -> Def {
         dim: Dimension::from_ints(dim),
         scale,
         offset: 0.0,
+        interval: false,
         prefixes: Prefixes::None,
         simplify: false,
     }
@@ -181,6 +186,10 @@ impl Def {
     }
     fn offset(mut self, o: f64) -> Def {
         self.offset = o;
+        self
+    }
+    fn interval(mut self) -> Def {
+        self.interval = true;
         self
     }
     fn simplify(mut self) -> Def {
@@ -505,11 +514,13 @@ fn definitions() -> Vec<Def> {
         def("Δ°C", TEMP, Dec("1"))
             .ascii("delta_degC")
             .latex("\\Delta{}^{\\circ}C")
-            .alias(&["delta_°C"]),
+            .alias(&["delta_°C"])
+            .interval(),
         def("Δ°F", TEMP, Val(5.0 / 9.0))
             .ascii("delta_degF")
             .latex("\\Delta{}^{\\circ}F")
-            .alias(&["delta_°F"]),
+            .alias(&["delta_°F"])
+            .interval(),
         // Information.
         def("bit", NONE, Dec("1")).long(&["bits"]).prefixes(Data),
         def("B", NONE, Dec("8"))
@@ -557,8 +568,13 @@ impl Registry {
         };
         let defs = definitions();
         let make = |d: &Def, p: Option<&Prefix>, scale: f64| {
-            Unit::named(name_of(d, p), d.dim, scale, d.offset)
-                .expect("registry units have valid scales")
+            let u = Unit::named(name_of(d, p), d.dim, scale, d.offset);
+            if d.interval {
+                u.and_then(Unit::into_interval)
+            } else {
+                u
+            }
+            .expect("registry units have valid scales and kinds")
         };
         // Pass 1: unprefixed symbols, aliases and long names.
         let mut prefixed = Vec::new();
@@ -668,6 +684,10 @@ impl Registry {
 
     /// The same unit in SI base units, scale 1 (`kg·m²/s²` for an energy).
     pub fn to_base(&self, u: &Unit) -> Unit {
+        if u.is_interval() {
+            // A difference stays a difference: Δ°C is the coherent one.
+            return self.by_name["delta_degC"].clone();
+        }
         let dim = u.dimension();
         let terms = self
             .base
@@ -707,4 +727,32 @@ pub fn registry() -> &'static Registry {
 /// Looks up one registered name (no parsing).
 pub fn lookup(name: &str) -> Option<Unit> {
     registry().get(name).cloned()
+}
+
+/// The unit of a difference of two values in `u`. For a point (an offset
+/// unit) it is the interval unit of the same scale: `delta_degC` for degC,
+/// `delta_degF` for degF, `Δ<symbol>` for others. Any other unit is its own.
+pub fn interval_of(u: &Unit) -> Result<Unit> {
+    if !u.has_offset() {
+        return Ok(u.clone());
+    }
+    for name in ["delta_degC", "delta_degF"] {
+        if let Some(d) = registry().get(name) {
+            if d.dimension() == u.dimension() && close(d.scale(), u.scale()) {
+                return Ok(d.clone());
+            }
+        }
+    }
+    let name = Name {
+        unicode: format!("Δ{}", u.symbol()).into(),
+        ascii: format!("delta_{}", u.to_string_in(Format::Ascii)).into(),
+        latex: format!("\\Delta{{}}{}", u.to_string_in(Format::Latex)).into(),
+        cf: format!("delta_{}", u.to_string_in(Format::Cf)).into(),
+    };
+    let difference = Unit::named(name, u.dimension(), u.scale(), 0.0)?;
+    if u.dimension() == Dimension::TEMPERATURE {
+        difference.into_interval()
+    } else {
+        Ok(difference)
+    }
 }

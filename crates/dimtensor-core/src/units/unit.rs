@@ -2,8 +2,8 @@
 //! offset), plus a structured symbol so that every output format can be
 //! written from the same value.
 //!
-//! Equality and hashing use (dimension, scale, offset) only: `kg·m/s²` equals
-//! `N`. Scales and offsets compare with a relative tolerance of 1e-12, since
+//! Equality and hashing use (dimension, scale, offset, kind) only: `kg·m/s²`
+//! equals `N`, while `Δ°C` (an interval) differs from `K`. Scales and offsets compare with a relative tolerance of 1e-12, since
 //! the same unit reached by two routes (`km/h·h` vs `km`) can differ in the
 //! last bits; the hash therefore covers the dimension and whether an offset is
 //! present, which is constant across approximately equal units.
@@ -91,11 +91,27 @@ pub struct Term {
 /// allocates nothing (an allocation per operation was most of its cost).
 pub type Terms = SmallVec<[Term; 4]>;
 
+/// What a temperature in a unit stands for (docs/temperatures.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A point on a shifted scale: a unit with an offset (°C, °F).
+    Point,
+    /// A difference of temperatures (Δ°C, Δ°F): never a point.
+    Interval,
+    /// A unit with a true zero (K, °R, and every non-temperature unit): a
+    /// value in it stands for a temperature or a difference, as the other
+    /// operand says.
+    Absolute,
+}
+
 #[derive(Clone, Debug)]
 pub struct Unit {
     dim: Dimension,
     scale: f64,
     offset: f64,
+    /// A temperature difference (only ever set on units of dimension Θ
+    /// without an offset).
+    interval: bool,
     /// The numeric factor written in the symbol (`1000·m`); already in `scale`.
     factor: f64,
     terms: Terms,
@@ -138,6 +154,7 @@ impl Unit {
             dim,
             scale,
             offset,
+            interval: false,
             factor: 1.0,
             terms: smallvec::smallvec![Term {
                 name,
@@ -152,6 +169,7 @@ impl Unit {
             dim: Dimension::NONE,
             scale: 1.0,
             offset: 0.0,
+            interval: false,
             factor: 1.0,
             terms: Terms::new(),
         }
@@ -173,9 +191,23 @@ impl Unit {
             dim,
             scale,
             offset: 0.0,
+            interval: false,
             factor,
             terms,
         }
+    }
+
+    /// This unit as a temperature interval (`Δ°C`): only a unit of
+    /// dimension Θ without an offset can be one.
+    pub fn into_interval(mut self) -> Result<Unit> {
+        if self.dim != Dimension::TEMPERATURE || self.has_offset() {
+            return Err(Error::Invalid(format!(
+                "only a temperature unit without an offset can be an interval, not '{}'",
+                self.symbol()
+            )));
+        }
+        self.interval = true;
+        Ok(self)
     }
 
     pub fn dimension(&self) -> Dimension {
@@ -196,9 +228,21 @@ impl Unit {
     pub fn has_offset(&self) -> bool {
         self.offset != 0.0
     }
+    pub fn is_interval(&self) -> bool {
+        self.interval
+    }
+    pub fn kind(&self) -> Kind {
+        if self.has_offset() {
+            Kind::Point
+        } else if self.interval {
+            Kind::Interval
+        } else {
+            Kind::Absolute
+        }
+    }
 
     /// The bare number 1: the identity for multiplication.
-    fn is_one(&self) -> bool {
+    pub(crate) fn is_one(&self) -> bool {
         self.terms.is_empty() && self.factor == 1.0 && self.dim.is_dimensionless()
     }
 
@@ -255,10 +299,14 @@ impl Unit {
         }
         // An offset unit times 1 keeps its offset (and its own symbol).
         let offset = self.offset + if invert_other { 0.0 } else { other.offset };
+        // A temperature difference scaled or combined with units that
+        // cancel is still a difference.
+        let interval = (self.interval || other.interval) && dim == Dimension::TEMPERATURE;
         Ok(Unit {
             dim,
             scale,
             offset,
+            interval,
             factor,
             terms,
         })
@@ -314,6 +362,7 @@ impl Unit {
             dim,
             scale,
             offset: 0.0,
+            interval: false,
             factor: check_scale(pw(self.factor), || {
                 format!("numeric factor of {} to the power {p}", self.symbol())
             })?,
@@ -336,9 +385,29 @@ impl Unit {
     }
 
     /// `(a, b)` such that a value `x` in this unit is `a·x + b` in `target`.
+    /// A point (°C) and an interval (Δ°C) never convert into each other:
+    /// 20 °C is no difference, and a difference of 2 K is no temperature.
     pub fn affine_to(&self, target: &Unit) -> Result<(f64, f64)> {
         if !self.is_compatible(target) {
             return Err(self.incompatible(target));
+        }
+        if let (Kind::Point, Kind::Interval) | (Kind::Interval, Kind::Point) =
+            (self.kind(), target.kind())
+        {
+            let (point, interval) = if self.has_offset() {
+                (self, target)
+            } else {
+                (target, self)
+            };
+            return Err(Error::Offset(format!(
+                "cannot convert from '{}' to '{}': '{}' is a point on a temperature scale and \
+                 '{}' a difference of temperatures; a difference of two points is an interval \
+                 (subtract them), and a point is an interval plus a reference point",
+                self.symbol(),
+                target.symbol(),
+                point.symbol(),
+                interval.symbol()
+            )));
         }
         Ok((
             self.scale / target.scale,
@@ -368,6 +437,7 @@ impl Unit {
         self.dim == o.dim
             && self.scale.to_bits() == o.scale.to_bits()
             && self.offset.to_bits() == o.offset.to_bits()
+            && self.interval == o.interval
             && self.factor.to_bits() == o.factor.to_bits()
             && self.terms.len() == o.terms.len()
             && self
@@ -389,7 +459,10 @@ impl Unit {
 
 impl PartialEq for Unit {
     fn eq(&self, o: &Unit) -> bool {
-        self.dim == o.dim && close(self.scale, o.scale) && close(self.offset, o.offset)
+        self.dim == o.dim
+            && close(self.scale, o.scale)
+            && close(self.offset, o.offset)
+            && self.interval == o.interval
     }
 }
 
@@ -398,6 +471,6 @@ impl Eq for Unit {}
 impl Hash for Unit {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.dim.hash(state);
-        self.has_offset().hash(state);
+        self.kind().hash(state);
     }
 }

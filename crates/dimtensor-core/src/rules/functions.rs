@@ -1,0 +1,1082 @@
+//! The unit rule of every array function that is not a ufunc: NumPy's
+//! functions, `numpy.linalg`, `numpy.fft`, and the functions of the Array
+//! API standard and its extensions. One line each, in a small language:
+//!
+//! ```text
+//! names: param, param, ... -> outputs
+//! ```
+//!
+//! **Names**: the function's names, separated by spaces (a NumPy name and
+//! its Array API spelling: `concatenate concat`); `linalg.` and `fft.`
+//! prefix the functions of those modules.
+//!
+//! **Parameters** are the arguments that carry a unit, `name: role`. The
+//! name is the parameter's name in the function's signature, with
+//! alternatives separated by `|` (`a|x`: NumPy's `a`, the standard's `x`),
+//! or `#k` for the k-th parameter whatever its name. Every other argument
+//! is a plain number (a dimensionless quantity there is converted to scale
+//! 1; one with a dimension is an error). Roles:
+//!
+//! - `A` (any capital letter): a unit variable. The first operand bound to
+//!   it sets its unit; every later one must have the same dimension and is
+//!   converted to that unit (affinely between a temperature point and an
+//!   absolute unit; a point next to a difference is an error). The scalars
+//!   0, ±inf and nan, and arrays whose unit is not chosen yet, fit any unit.
+//! - `A...`: a sequence of operands, all bound to `A` (`concatenate`).
+//! - `*A`: a sequence whose operands each keep their own unit
+//!   (`meshgrid`); an output that names `A` is repeated for each of them.
+//! - `=A`: like `A`, but when the dimensions differ the function is not an
+//!   error: its result is known (`array_equal` is False, `isin` all False).
+//! - `A?`: an integer or text here (a bin count, a method name) is no
+//!   quantity and passes as it is.
+//! - `d(A)`: a difference of values of `A` (its interval unit: Δ°C for °C).
+//! - `1`: a pure number, converted to scale 1; `%`: a pure number,
+//!   converted to percent.
+//!
+//! **Outputs**: one unit per result of the function, separated by commas;
+//! `...` at the end repeats the last one for any further results. `-` is a
+//! result without a unit (indices, truth values, counts), `!` a refusal.
+//! Alternatives are separated by `|`, each after an optional guard
+//! `[name]` (the argument is given), `[!name]`, `[name=value]`: the first
+//! whose guard holds applies. Unit expressions: a variable, `1`, `*`, `/`,
+//! `^` with an integer, `(p/q)`, an integer argument's name (`A^n`) or `@k`
+//! (the last dimension of parameter k: `det`), and the functions
+//!
+//! - `d(X)`: the interval unit of X (for spreads and differences);
+//! - `sum(X)`: X, which must not be a temperature point (an amount);
+//! - `abs(X)`: X, not a point (its size depends on where zero is);
+//! - `prod(X)`, `nanprod(X)`, `cumprod(X)`: X to the number of factors,
+//!   when that is known from the shapes (see [`super::reductions`]);
+//! - `step(S)`: for each operand of `*S`, its unit when it is a scalar (a
+//!   step) and its interval unit when it is an array (coordinates);
+//! - `mul(A)`: the product of the units of every operand of `*A`.
+//!
+//! `*`, `/` and `^` refuse temperature points (2 · 20 °C is not 40 °C).
+//! docs/functions.md lists every rule of this table, written from it.
+
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
+
+use super::offset::{affine, no_point_in_product, origin_error, same_unit, OffsetRule};
+use super::reductions::{cumulative_product_unit, product_unit, sum_unit};
+use super::{algebra_error, mismatch, named, to_scale_one, unit_of, Convert, Operand, Out};
+use crate::error::{Error, Result};
+use crate::units::rational::Rational;
+use crate::units::registry::interval_of;
+use crate::units::unit::Unit;
+
+/// Every function with a rule: `(names, rule)`.
+pub const FUNCTIONS: &[(&str, &str)] = &[
+    // ---- joining and splitting: one unit, the first operand's
+    (
+        "concatenate concat hstack vstack dstack column_stack",
+        "arrays|tup:A... -> A",
+    ),
+    ("stack", "arrays:A... -> A"),
+    ("append insert", "arr:A, values:A -> A"),
+    (
+        "split array_split hsplit vsplit dsplit unstack",
+        "#0:A -> A...",
+    ),
+    // ---- rearranging, picking and copying: the unit is kept
+    (
+        "reshape transpose permute_dims matrix_transpose linalg.matrix_transpose squeeze \
+         expand_dims moveaxis swapaxes rollaxis ravel flip fliplr flipud rot90 roll copy tile \
+         repeat take take_along_axis round around sort partition broadcast_to resize delete \
+         diagonal linalg.diagonal diag diagflat triu tril real imag astype unique_values \
+         zeros_like ones_like empty_like",
+        "#0:A -> A",
+    ),
+    ("compress", "a:A -> A"),
+    (
+        "atleast_1d atleast_2d atleast_3d meshgrid broadcast_arrays",
+        "#0:*A -> A",
+    ),
+    (
+        "unique unique_all unique_counts unique_inverse",
+        "#0:A -> A, -...",
+    ),
+    // ---- indices, truth values, shapes: no unit
+    (
+        "argsort argpartition argmax argmin nanargmax nanargmin nonzero flatnonzero argwhere \
+         count_nonzero shape ndim size iscomplexobj isrealobj can_cast all any",
+        "#0:A -> -",
+    ),
+    ("result_type", "#0:*A -> -"),
+    ("searchsorted", "a|x1:A, v|x2:A -> -"),
+    ("isin", "element:=A, test_elements:=A -> -"),
+    ("array_equal array_equiv", "a1:=A, a2:=A -> -"),
+    // ---- operands in one unit
+    ("where", "x|x1:A, y|x2:A -> [x] A | -"),
+    ("clip", "a|x:A, a_min:A, a_max:A, min:A, max:A -> A"),
+    ("nan_to_num", "x:A, nan:A, posinf:A, neginf:A -> A"),
+    ("copyto", "dst:A, src:A -> -"),
+    ("pad", "array:A, constant_values:A, end_values:A -> A"),
+    ("full_like", "a|x:A, fill_value:A -> A"),
+    ("full", "fill_value:A -> A"),
+    ("linspace", "start:A, stop:A -> A, d(A)"),
+    ("arange", "start:A, stop:A, step:d(A) -> A"),
+    ("isclose allclose", "a:A, b:A, rtol:1, atol:d(A) -> -"),
+    // ---- reductions
+    (
+        "sum nansum cumsum nancumsum cumulative_sum trace linalg.trace",
+        "a|x:A, initial:A -> sum(A)",
+    ),
+    ("mean nanmean median nanmedian", "a|x:A -> A"),
+    ("max min amax amin nanmax nanmin", "a|x:A, initial:A -> A"),
+    ("std nanstd", "a|x:A, mean:A -> d(A)"),
+    ("var nanvar", "a|x:A, mean:A -> d(A)^2"),
+    ("ptp", "a:A -> d(A)"),
+    ("percentile nanpercentile", "a:A, q:%, weights:W -> A"),
+    ("quantile nanquantile", "a:A, q:1, weights:W -> A"),
+    ("prod", "a|x:A, initial:1 -> prod(A)"),
+    ("nanprod", "a:A, initial:1 -> nanprod(A)"),
+    ("cumprod cumulative_prod", "a|x:A -> cumprod(A)"),
+    ("nancumprod", "a:A -> nanprod(A)"),
+    (
+        "average",
+        "a:A, weights:W -> [!returned] A | [weights] A, sum(W) | A, -",
+    ),
+    // ---- differences, derivatives, integrals
+    ("diff", "a|x:A, prepend:A, append:A -> [n=0] A | d(A)"),
+    ("ediff1d", "ary:A, to_end:d(A), to_begin:d(A) -> d(A)"),
+    ("gradient", "f:A, varargs:*S -> d(A)/step(S)..."),
+    ("trapezoid", "y:A, x:B, dx:C -> [x] A*d(B) | A*C"),
+    (
+        "interp",
+        "x:A, xp:A, fp:B, left:B, right:B, period:d(A) -> B",
+    ),
+    (
+        "histogram_bin_edges",
+        "a:A, bins:A?, range:A..., weights:W -> A",
+    ),
+    (
+        "histogram",
+        "a:A, bins:A?, range:A..., weights:W -> [density] d(A)^-1, A | [weights] sum(W), A | -, A",
+    ),
+    // ---- products
+    (
+        "dot vdot inner outer tensordot kron cross convolve correlate matmul vecdot \
+         linalg.matmul linalg.vecdot linalg.outer linalg.cross linalg.tensordot",
+        "#0:A, #1:B -> A*B",
+    ),
+    ("einsum", "#0:*A? -> mul(A)"),
+    ("linalg.multi_dot", "arrays:*A -> mul(A)"),
+    // ---- linear algebra
+    ("linalg.inv linalg.pinv", "#0:A -> A^-1"),
+    ("linalg.solve", "#0:A, #1:B -> B/A"),
+    ("linalg.det", "#0:A -> A^@0"),
+    ("linalg.slogdet", "#0:1 -> 1, 1"),
+    ("linalg.matrix_power", "#0:A -> A^n"),
+    (
+        "linalg.eigvals linalg.eigvalsh linalg.svdvals",
+        "#0:A -> A*1",
+    ),
+    ("linalg.eig linalg.eigh", "#0:A -> A*1, 1"),
+    ("linalg.svd", "#0:A -> [compute_uv=false] A*1 | 1, A*1, 1"),
+    ("linalg.qr", "#0:A -> [mode=raw] ! | [mode=r] A*1 | 1, A*1"),
+    ("linalg.cholesky", "#0:A -> A^(1/2)"),
+    ("linalg.lstsq", "#0:A, #1:B -> B/A, B^2, -, A*1"),
+    ("linalg.cond", "#0:A -> A/A"),
+    ("linalg.matrix_rank", "#0:A, tol:A, rtol:1 -> -"),
+    (
+        "linalg.norm linalg.vector_norm",
+        "#0:A -> [ord=0] 1 | abs(A)",
+    ),
+    ("linalg.matrix_norm", "#0:A -> abs(A)"),
+    // ---- Fourier transforms: linear in the input
+    (
+        "fft.fft fft.ifft fft.fft2 fft.ifft2 fft.fftn fft.ifftn fft.rfft fft.irfft fft.rfft2 \
+         fft.irfft2 fft.rfftn fft.irfftn fft.hfft fft.ihfft",
+        "#0:A -> A*1",
+    ),
+    ("fft.fftshift fft.ifftshift", "#0:A -> A"),
+    ("fft.fftfreq fft.rfftfreq", "d:A -> A^-1"),
+];
+
+/// Whether operands of one parameter come one by one or as a sequence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seq {
+    One,
+    /// `A...`: a sequence, all bound to one variable.
+    Same,
+    /// `*A`: a sequence whose operands keep their own units.
+    Each,
+}
+
+/// What one parameter's operands must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Bound to a unit variable (0 = A … 25 = Z).
+    Var(u8),
+    /// A difference of values of the variable.
+    Interval(u8),
+    /// A pure number, at scale 1.
+    Number,
+    /// A pure number, in percent.
+    Percent,
+}
+
+/// One parameter of a rule.
+#[derive(Clone, Debug)]
+pub struct Param {
+    /// Alternative names in the function's signature, or `#k`.
+    pub names: Vec<&'static str>,
+    pub role: Role,
+    pub seq: Seq,
+    /// `?`: an integer or text here is not a quantity.
+    pub passthrough: bool,
+    /// `=`: differing dimensions give a known result, not an error.
+    pub equality: bool,
+}
+
+#[derive(Clone, Debug)]
+enum Exponent {
+    Const(Rational),
+    /// An integer argument of the call (`matrix_power`'s `n`).
+    Option(&'static str),
+    /// The last dimension of a parameter's operand (`det`).
+    LastDim(usize),
+}
+
+#[derive(Clone, Debug)]
+enum Expr {
+    Var(u8),
+    One,
+    Interval(Box<Expr>),
+    Sum(Box<Expr>),
+    Abs(Box<Expr>),
+    Mul(Box<Expr>, Box<Expr>),
+    Div(Box<Expr>, Box<Expr>),
+    Pow(Box<Expr>, Exponent),
+    Prod(Box<Expr>),
+    NanProd(Box<Expr>),
+    CumProd(Box<Expr>),
+    Step(u8),
+    Product(u8),
+}
+
+#[derive(Clone, Debug)]
+enum Output {
+    Plain,
+    Refuse,
+    Unit(Expr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Lit {
+    Int(i64),
+    Bool(bool),
+    None,
+    Str(&'static str),
+}
+
+#[derive(Clone, Debug)]
+enum Guard {
+    Always,
+    /// A parameter or argument is given (and not None or False).
+    Given(&'static str, bool),
+    /// An argument equals a value (or not).
+    Equals(&'static str, Lit, bool),
+}
+
+#[derive(Clone, Debug)]
+struct Alt {
+    guard: Guard,
+    outputs: Vec<Output>,
+    repeat: bool,
+}
+
+/// One parsed line of [`FUNCTIONS`].
+#[derive(Clone, Debug)]
+pub struct FnRule {
+    pub params: Vec<Param>,
+    /// Arguments (not parameters) that guards or exponents read.
+    pub options: Vec<&'static str>,
+    alts: Vec<Alt>,
+    /// The rule as written.
+    pub text: &'static str,
+}
+
+/// One operand of a call: its unit (as the rule table sees it) and its
+/// shape when known.
+#[derive(Clone, Debug)]
+pub struct Arg<'a> {
+    pub operand: Operand<'a>,
+    pub shape: Option<SmallVec<[usize; 4]>>,
+}
+
+/// What the call passed for one parameter.
+#[derive(Clone, Debug)]
+pub enum Value<'a> {
+    Absent,
+    One(Arg<'a>),
+    Many(Vec<Arg<'a>>),
+}
+
+impl Value<'_> {
+    fn args(&self) -> &[Arg<'_>] {
+        match self {
+            Value::Absent => &[],
+            Value::One(a) => std::slice::from_ref(a),
+            Value::Many(v) => v,
+        }
+    }
+}
+
+/// A plain argument a guard or an exponent reads.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Opt {
+    None,
+    Bool(bool),
+    Int(i64),
+    Ints(Vec<i64>),
+    Str(String),
+    /// Anything else (an array, say).
+    Other,
+}
+
+/// A call: one value per parameter of the rule, in the rule's order, and
+/// the plain arguments it names in [`FnRule::options`].
+#[derive(Clone, Debug, Default)]
+pub struct FnCall<'a> {
+    pub values: Vec<Value<'a>>,
+    pub options: Vec<(&'a str, Opt)>,
+}
+
+impl FnCall<'_> {
+    fn option(&self, name: &str) -> Option<&Opt> {
+        self.options
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, o)| o)
+    }
+}
+
+/// How to run one function on magnitudes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FnPlan {
+    /// Per parameter, one conversion per operand (none when absent).
+    pub inputs: Vec<Vec<Convert>>,
+    /// One unit per result.
+    pub outputs: Vec<Out>,
+    /// The last output applies to any further results.
+    pub repeat: bool,
+    /// `Some(c)`: an `=` rule across dimensions; the result is `c` (False
+    /// for `array_equal`, all False for `isin`) and nothing needs to run.
+    pub constant: Option<bool>,
+}
+
+// ---- the table, parsed once -----------------------------------------------
+
+type Table = FxHashMap<&'static str, std::result::Result<FnRule, String>>;
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = Table::default();
+        for &(names, text) in FUNCTIONS {
+            let rule = parse_rule(text);
+            for name in names.split_whitespace() {
+                t.insert(name, rule.clone());
+            }
+        }
+        t
+    })
+}
+
+/// The rule of function `name`, if it has one.
+pub fn function_rule(name: &str) -> Option<Result<&'static FnRule>> {
+    table().get(name).map(|r| {
+        r.as_ref()
+            .map_err(|e| Error::Invalid(format!("the unit rule of '{name}' does not parse: {e}")))
+    })
+}
+
+/// Every function name with a rule, sorted.
+pub fn known_functions() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = table().keys().copied().collect();
+    names.sort_unstable();
+    names
+}
+
+/// The error for a function without a rule: the only `Error::Invalid` of
+/// [`function_plan`] besides a malformed call, so callers map `Invalid` to
+/// `TypeError`.
+pub fn unknown_function(name: &str) -> Error {
+    Error::Invalid(format!(
+        "dimtensor has no unit rule for the function '{name}'"
+    ))
+}
+
+/// The plan for calling function `name` (conversions of its operands and
+/// the unit of each result), from the units of the operands alone.
+pub fn function_plan(name: &str, call: &FnCall) -> Result<FnPlan> {
+    let rule = function_rule(name).ok_or_else(|| unknown_function(name))??;
+    if call.values.len() != rule.params.len() {
+        return Err(Error::Invalid(format!(
+            "{name}: the rule has {} parameters, the call gave {}",
+            rule.params.len(),
+            call.values.len()
+        )));
+    }
+    let alt = rule
+        .alts
+        .iter()
+        .find(|a| rule.holds(&a.guard, call))
+        .ok_or_else(|| Error::Invalid(format!("{name}: no output rule applies")))?;
+    if alt.outputs.iter().any(|o| matches!(o, Output::Refuse)) {
+        return Err(Error::Invalid(format!(
+            "dimtensor has no unit rule for {name} with these arguments (its rule: {}); call \
+             it on .magnitude() or .to_value(unit) and attach the unit you expect",
+            rule.text
+        )));
+    }
+    rule.plan(name, call, alt)
+        .map_err(|e| algebra_error(name, e))
+}
+
+// ---- evaluation -----------------------------------------------------------
+
+/// The unit of a variable: one, or one per operand of a `*A` sequence.
+#[derive(Clone, Debug)]
+enum Bound {
+    One(Unit),
+    Each(Vec<(Unit, Option<usize>)>),
+}
+
+struct Env<'r, 'c> {
+    name: &'r str,
+    rule: &'r FnRule,
+    call: &'r FnCall<'c>,
+    vars: Vec<Option<Bound>>,
+    /// The operand of a `*A` sequence an expression is evaluated for.
+    each: Option<(u8, usize)>,
+}
+
+impl FnRule {
+    fn plan(&self, name: &str, call: &FnCall, alt: &Alt) -> Result<FnPlan> {
+        let mut inputs: Vec<Vec<Convert>> = call
+            .values
+            .iter()
+            .map(|v| vec![Convert::None; v.args().len()])
+            .collect();
+        let mut vars: Vec<Option<Bound>> = vec![None; 26];
+        // Unit variables, in the order they first appear.
+        let mut order: Vec<u8> = Vec::new();
+        for p in &self.params {
+            if let Role::Var(v) = p.role {
+                if !order.contains(&v) {
+                    order.push(v);
+                }
+            }
+        }
+        for v in order {
+            let bound: Vec<usize> = (0..self.params.len())
+                .filter(|&i| self.params[i].role == Role::Var(v))
+                .collect();
+            if bound.iter().any(|&i| self.params[i].seq == Seq::Each) {
+                let units = bound
+                    .iter()
+                    .flat_map(|&i| call.values[i].args())
+                    .map(|a| (unit_of(a.operand), a.shape.as_ref().map(|s| s.len())))
+                    .collect();
+                vars[v as usize] = Some(Bound::Each(units));
+                continue;
+            }
+            let slots: Vec<(usize, usize)> = bound
+                .iter()
+                .flat_map(|&i| (0..call.values[i].args().len()).map(move |j| (i, j)))
+                .collect();
+            let ops: Vec<Operand> = slots
+                .iter()
+                .map(|&(i, j)| call.values[i].args()[j].operand)
+                .collect();
+            let equality = bound.iter().any(|&i| self.params[i].equality);
+            if equality && dimensions_differ(&ops) {
+                return Ok(FnPlan {
+                    inputs,
+                    outputs: vec![Out::Plain],
+                    repeat: false,
+                    constant: Some(false),
+                });
+            }
+            let (convs, unit) = same_unit(name, &ops, OffsetRule::Points)?;
+            for (&(i, j), c) in slots.iter().zip(convs) {
+                inputs[i][j] = c;
+            }
+            vars[v as usize] = Some(Bound::One(unit));
+        }
+        for (i, p) in self.params.iter().enumerate() {
+            for (j, a) in call.values[i].args().iter().enumerate() {
+                inputs[i][j] = match p.role {
+                    Role::Var(_) => continue,
+                    Role::Interval(v) => {
+                        let target = interval_of(&var_unit(&vars, v))?;
+                        to_interval(name, a.operand, &target)?
+                    }
+                    Role::Number => to_scale_one(name, a.operand)?,
+                    Role::Percent => {
+                        to_scale_one(name, a.operand)?;
+                        Convert::scale(unit_of(a.operand).scale() / named("%").scale())
+                    }
+                };
+            }
+        }
+        let mut env = Env {
+            name,
+            rule: self,
+            call,
+            vars,
+            each: None,
+        };
+        let mut outputs = Vec::with_capacity(alt.outputs.len());
+        for o in &alt.outputs {
+            match o {
+                Output::Plain | Output::Refuse => outputs.push(Out::Plain),
+                Output::Unit(e) => {
+                    // An expression of a `*A` operand: one result per operand.
+                    let mut read = Vec::new();
+                    vars_of(e, &mut read);
+                    let each = read.into_iter().find_map(|v| match &env.vars[v as usize] {
+                        Some(Bound::Each(list)) => Some((v, list.len())),
+                        _ => None,
+                    });
+                    match each {
+                        Some((v, n)) if n > 0 => {
+                            for k in 0..n {
+                                env.each = Some((v, k));
+                                outputs.push(Out::Unit(env.eval(e)?));
+                            }
+                            env.each = None;
+                        }
+                        _ => outputs.push(Out::Unit(env.eval(e)?)),
+                    }
+                }
+            }
+        }
+        Ok(FnPlan {
+            inputs,
+            outputs,
+            repeat: alt.repeat,
+            constant: None,
+        })
+    }
+
+    fn holds(&self, guard: &Guard, call: &FnCall) -> bool {
+        match guard {
+            Guard::Always => true,
+            Guard::Given(name, negate) => {
+                let given = match self.params.iter().position(|p| p.names[0] == *name) {
+                    Some(i) => !matches!(call.values[i], Value::Absent),
+                    None => matches!(
+                        call.option(name),
+                        Some(o) if !matches!(o, Opt::None | Opt::Bool(false) | Opt::Int(0))
+                    ),
+                };
+                given != *negate
+            }
+            Guard::Equals(name, lit, negate) => {
+                let equal = match (call.option(name), lit) {
+                    (Some(Opt::Int(a)), Lit::Int(b)) => a == b,
+                    (Some(Opt::Bool(a)), Lit::Bool(b)) => a == b,
+                    (Some(Opt::Str(a)), Lit::Str(b)) => a == b,
+                    (Some(Opt::None), Lit::None) => true,
+                    _ => false,
+                };
+                equal != *negate
+            }
+        }
+    }
+
+    /// How many values each result of a reduction multiplies: from the
+    /// shape of the first parameter's operand and the `axis`, `where` and
+    /// `include_initial` arguments; None when the shapes do not say.
+    fn count(&self, call: &FnCall) -> Option<usize> {
+        if !matches!(call.option("where"), None | Some(Opt::Bool(true))) {
+            return None;
+        }
+        let shape = call.values.first()?.args().first()?.shape.as_ref()?;
+        let ndim = shape.len() as i64;
+        let axis_len = |a: i64| {
+            let i = if a < 0 { a + ndim } else { a };
+            (0..ndim).contains(&i).then(|| shape[i as usize])
+        };
+        let n = match call.option("axis") {
+            None | Some(Opt::None) => shape.iter().product(),
+            Some(Opt::Int(a)) => axis_len(*a)?,
+            Some(Opt::Ints(axes)) => axes
+                .iter()
+                .map(|&a| axis_len(a))
+                .product::<Option<usize>>()?,
+            Some(_) => return None,
+        };
+        let initial = matches!(call.option("include_initial"), Some(Opt::Bool(true)));
+        Some(n + usize::from(initial))
+    }
+}
+
+fn dimensions_differ(ops: &[Operand]) -> bool {
+    let mut dims = ops
+        .iter()
+        .filter(|o| !matches!(o, Operand::Wildcard))
+        .map(|&o| unit_of(o).dimension());
+    match dims.next() {
+        Some(first) => dims.any(|d| d != first),
+        None => false,
+    }
+}
+
+fn var_unit(vars: &[Option<Bound>], v: u8) -> Unit {
+    match &vars[v as usize] {
+        Some(Bound::One(u)) => u.clone(),
+        _ => Unit::one(),
+    }
+}
+
+/// The conversion of a difference in `op`'s unit to the interval unit
+/// `target`: a temperature point is no difference.
+fn to_interval(name: &str, op: Operand, target: &Unit) -> Result<Convert> {
+    if matches!(op, Operand::Wildcard) {
+        return Ok(Convert::None);
+    }
+    let u = unit_of(op);
+    if u.dimension() != target.dimension() {
+        return Err(mismatch(name, Operand::Unit(target), op));
+    }
+    affine(name, &u, target)
+}
+
+/// The variables an expression reads one operand of (`A`, `step(S)`).
+fn vars_of(e: &Expr, out: &mut Vec<u8>) {
+    match e {
+        Expr::Var(v) | Expr::Step(v) => out.push(*v),
+        Expr::One | Expr::Product(_) => {}
+        Expr::Interval(x)
+        | Expr::Sum(x)
+        | Expr::Abs(x)
+        | Expr::Pow(x, _)
+        | Expr::Prod(x)
+        | Expr::NanProd(x)
+        | Expr::CumProd(x) => vars_of(x, out),
+        Expr::Mul(a, b) | Expr::Div(a, b) => {
+            vars_of(a, out);
+            vars_of(b, out);
+        }
+    }
+}
+
+impl Env<'_, '_> {
+    /// The unit of variable `v` (for a `*A` variable, of the operand the
+    /// expression is evaluated for), and that operand's number of dimensions.
+    fn var(&self, v: u8) -> (Unit, Option<usize>) {
+        match &self.vars[v as usize] {
+            Some(Bound::One(u)) => (u.clone(), None),
+            Some(Bound::Each(list)) => match self.each {
+                Some((w, k)) if w == v => list[k].clone(),
+                _ => (Unit::one(), Some(0)),
+            },
+            None => (Unit::one(), Some(0)),
+        }
+    }
+
+    fn eval(&self, e: &Expr) -> Result<Unit> {
+        let name = self.name;
+        Ok(match e {
+            Expr::Var(v) => self.var(*v).0,
+            Expr::One => Unit::one(),
+            Expr::Interval(x) => interval_of(&self.eval(x)?)?,
+            Expr::Sum(x) => sum_unit(name, &self.eval(x)?)?,
+            Expr::Abs(x) => {
+                let u = self.eval(x)?;
+                if u.has_offset() {
+                    return Err(origin_error(name, &u));
+                }
+                u
+            }
+            Expr::Mul(a, b) | Expr::Div(a, b) => {
+                let divide = matches!(e, Expr::Div(..));
+                let verb = if divide { "divide" } else { "multiply" };
+                let (ua, ub) = (self.eval(a)?, self.eval(b)?);
+                no_point_in_product(name, Operand::Unit(&ua), verb)?;
+                no_point_in_product(name, Operand::Unit(&ub), verb)?;
+                if divide {
+                    ua.div(&ub)?
+                } else {
+                    ua.mul(&ub)?
+                }
+            }
+            Expr::Pow(x, p) => {
+                let u = self.eval(x)?;
+                no_point_in_product(name, Operand::Unit(&u), "raise to a power")?;
+                u.powr(self.exponent(p)?)?
+            }
+            Expr::Prod(x) => product_unit(name, &self.eval(x)?, self.rule.count(self.call))?,
+            Expr::NanProd(x) => product_unit(name, &self.eval(x)?, None)?,
+            Expr::CumProd(x) => {
+                cumulative_product_unit(name, &self.eval(x)?, self.rule.count(self.call))?
+            }
+            Expr::Step(v) => {
+                let (u, ndim) = self.var(*v);
+                if ndim == Some(0) {
+                    u
+                } else {
+                    interval_of(&u)?
+                }
+            }
+            Expr::Product(v) => {
+                let mut acc = Unit::one();
+                if let Some(Bound::Each(list)) = &self.vars[*v as usize] {
+                    for (u, _) in list {
+                        no_point_in_product(name, Operand::Unit(u), "multiply")?;
+                        acc = acc.mul(u)?;
+                    }
+                }
+                acc
+            }
+        })
+    }
+
+    fn exponent(&self, p: &Exponent) -> Result<Rational> {
+        match p {
+            Exponent::Const(r) => Ok(*r),
+            Exponent::Option(o) => match self.call.option(o) {
+                Some(Opt::Int(n)) => Rational::new(*n, 1),
+                _ => Err(Error::Dimension(format!(
+                    "{}: the unit of the result depends on '{o}', which must be an integer",
+                    self.name
+                ))),
+            },
+            Exponent::LastDim(i) => {
+                let shape = self.call.values[*i]
+                    .args()
+                    .first()
+                    .and_then(|a| a.shape.as_ref());
+                match shape.and_then(|s| s.last()) {
+                    Some(&n) => Rational::new(n as i64, 1),
+                    None => Err(Error::Dimension(format!(
+                        "{}: the unit of the result depends on the size of the matrix, which \
+                         is not known here",
+                        self.name
+                    ))),
+                }
+            }
+        }
+    }
+}
+
+// ---- the rule language's parser -------------------------------------------
+
+struct Reader {
+    text: &'static str,
+    pos: usize,
+}
+
+impl Reader {
+    fn rest(&self) -> &'static str {
+        &self.text[self.pos..]
+    }
+    fn skip(&mut self) {
+        while self.rest().starts_with(' ') {
+            self.pos += 1;
+        }
+    }
+    fn eat(&mut self, s: &str) -> bool {
+        self.skip();
+        if self.rest().starts_with(s) {
+            self.pos += s.len();
+            true
+        } else {
+            false
+        }
+    }
+    fn expect(&mut self, s: &str) -> std::result::Result<(), String> {
+        if self.eat(s) {
+            Ok(())
+        } else {
+            Err(format!("expected '{s}' at {:?}", self.rest()))
+        }
+    }
+    fn word(&mut self) -> std::result::Result<&'static str, String> {
+        self.skip();
+        let rest = self.rest();
+        let n = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '#' || c == '@'))
+            .unwrap_or(rest.len());
+        if n == 0 {
+            return Err(format!("expected a name at {rest:?}"));
+        }
+        self.pos += n;
+        Ok(&rest[..n])
+    }
+    fn int(&mut self) -> std::result::Result<i64, String> {
+        self.skip();
+        let neg = self.eat("-");
+        let w = self.word()?;
+        let v: i64 = w
+            .parse()
+            .map_err(|_| format!("expected an integer, got {w:?}"))?;
+        Ok(if neg { -v } else { v })
+    }
+}
+
+fn var_index(w: &str) -> Option<u8> {
+    let b = w.as_bytes();
+    (b.len() == 1 && b[0].is_ascii_uppercase()).then(|| b[0] - b'A')
+}
+
+fn parse_rule(text: &'static str) -> std::result::Result<FnRule, String> {
+    let (params_text, outputs_text) = text
+        .split_once("->")
+        .ok_or_else(|| format!("no '->' in {text:?}"))?;
+    let mut params = Vec::new();
+    for p in params_text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        params.push(parse_param(p)?);
+    }
+    let mut rule = FnRule {
+        params,
+        options: Vec::new(),
+        alts: Vec::new(),
+        text,
+    };
+    let offset = text.len() - outputs_text.len();
+    let mut r = Reader { text, pos: offset };
+    loop {
+        let alt = parse_alt(&mut r, &mut rule)?;
+        rule.alts.push(alt);
+        if !r.eat("|") {
+            break;
+        }
+    }
+    r.skip();
+    if !r.rest().is_empty() {
+        return Err(format!("unexpected {:?}", r.rest()));
+    }
+    if rule.alts.iter().any(|a| a.outputs.iter().any(uses_count)) {
+        for o in ["axis", "where", "include_initial"] {
+            rule.options.push(o);
+        }
+    }
+    Ok(rule)
+}
+
+fn parse_param(p: &'static str) -> std::result::Result<Param, String> {
+    let (names, role) = p
+        .split_once(':')
+        .ok_or_else(|| format!("parameter {p:?} has no role"))?;
+    let names: Vec<&'static str> = names.trim().split('|').collect();
+    let mut role = role.trim();
+    let mut seq = Seq::One;
+    let mut equality = false;
+    let mut passthrough = false;
+    if let Some(r) = role.strip_prefix('*') {
+        seq = Seq::Each;
+        role = r;
+    }
+    if let Some(r) = role.strip_prefix('=') {
+        equality = true;
+        role = r;
+    }
+    if let Some(r) = role.strip_suffix('?') {
+        passthrough = true;
+        role = r;
+    }
+    if let Some(r) = role.strip_suffix("...") {
+        seq = Seq::Same;
+        role = r;
+    }
+    let role = match role {
+        "1" => Role::Number,
+        "%" => Role::Percent,
+        r if r.starts_with("d(") && r.ends_with(')') => Role::Interval(
+            var_index(&r[2..r.len() - 1]).ok_or_else(|| format!("bad variable in {p:?}"))?,
+        ),
+        r => Role::Var(var_index(r).ok_or_else(|| format!("bad role in {p:?}"))?),
+    };
+    Ok(Param {
+        names,
+        role,
+        seq,
+        passthrough,
+        equality,
+    })
+}
+
+fn parse_alt(r: &mut Reader, rule: &mut FnRule) -> std::result::Result<Alt, String> {
+    let guard = if r.eat("[") {
+        let negate = r.eat("!");
+        let name = r.word()?;
+        let g = if r.eat("=") {
+            let w = r.word()?;
+            let lit = match w {
+                "true" => Lit::Bool(true),
+                "false" => Lit::Bool(false),
+                "none" => Lit::None,
+                w => w.parse().map(Lit::Int).unwrap_or(Lit::Str(w)),
+            };
+            Guard::Equals(name, lit, negate)
+        } else {
+            Guard::Given(name, negate)
+        };
+        r.expect("]")?;
+        if !rule.params.iter().any(|p| p.names[0] == name) && !rule.options.contains(&name) {
+            rule.options.push(name);
+        }
+        g
+    } else {
+        Guard::Always
+    };
+    let mut outputs = Vec::new();
+    let mut repeat = false;
+    loop {
+        let o = if r.eat("-") {
+            Output::Plain
+        } else if r.eat("!") {
+            Output::Refuse
+        } else {
+            Output::Unit(parse_expr(r, rule)?)
+        };
+        outputs.push(o);
+        if r.eat("...") {
+            repeat = true;
+            break;
+        }
+        if !r.eat(",") {
+            break;
+        }
+    }
+    Ok(Alt {
+        guard,
+        outputs,
+        repeat,
+    })
+}
+
+fn parse_expr(r: &mut Reader, rule: &mut FnRule) -> std::result::Result<Expr, String> {
+    let mut e = parse_term(r, rule)?;
+    loop {
+        if r.eat("*") {
+            e = Expr::Mul(Box::new(e), Box::new(parse_term(r, rule)?));
+        } else if r.eat("/") {
+            e = Expr::Div(Box::new(e), Box::new(parse_term(r, rule)?));
+        } else {
+            return Ok(e);
+        }
+    }
+}
+
+fn parse_term(r: &mut Reader, rule: &mut FnRule) -> std::result::Result<Expr, String> {
+    let atom = if r.eat("(") {
+        let e = parse_expr(r, rule)?;
+        r.expect(")")?;
+        e
+    } else {
+        let w = r.word()?;
+        if w == "1" {
+            Expr::One
+        } else if let Some(v) = var_index(w) {
+            Expr::Var(v)
+        } else {
+            r.expect("(")?;
+            let e = match w {
+                "step" | "mul" => {
+                    let v = var_index(r.word()?).ok_or("step()/mul() take a variable")?;
+                    if w == "step" {
+                        Expr::Step(v)
+                    } else {
+                        Expr::Product(v)
+                    }
+                }
+                _ => {
+                    let x = Box::new(parse_expr(r, rule)?);
+                    match w {
+                        "d" => Expr::Interval(x),
+                        "sum" => Expr::Sum(x),
+                        "abs" => Expr::Abs(x),
+                        "prod" => Expr::Prod(x),
+                        "nanprod" => Expr::NanProd(x),
+                        "cumprod" => Expr::CumProd(x),
+                        _ => return Err(format!("unknown function {w:?}")),
+                    }
+                }
+            };
+            r.expect(")")?;
+            e
+        }
+    };
+    if !r.eat("^") {
+        return Ok(atom);
+    }
+    let p = if r.eat("(") {
+        let num = r.int()?;
+        r.expect("/")?;
+        let den = r.int()?;
+        r.expect(")")?;
+        Exponent::Const(Rational::new(num, den).map_err(|e| e.to_string())?)
+    } else if r.eat("@") {
+        let k: usize = r.int()?.try_into().map_err(|_| "bad @k")?;
+        if k >= rule.params.len() {
+            return Err(format!("@{k}: no such parameter"));
+        }
+        Exponent::LastDim(k)
+    } else if r
+        .rest()
+        .trim_start()
+        .starts_with(|c: char| c == '-' || c.is_ascii_digit())
+    {
+        Exponent::Const(Rational::new(r.int()?, 1).map_err(|e| e.to_string())?)
+    } else {
+        let o = r.word()?;
+        if !rule.options.contains(&o) {
+            rule.options.push(o);
+        }
+        Exponent::Option(o)
+    };
+    Ok(Expr::Pow(Box::new(atom), p))
+}
+
+fn uses_count(o: &Output) -> bool {
+    fn walk(e: &Expr) -> bool {
+        match e {
+            Expr::Prod(_) | Expr::CumProd(_) => true,
+            Expr::Var(_) | Expr::One | Expr::Step(_) | Expr::Product(_) => false,
+            Expr::Interval(x)
+            | Expr::Sum(x)
+            | Expr::Abs(x)
+            | Expr::Pow(x, _)
+            | Expr::NanProd(x) => walk(x),
+            Expr::Mul(a, b) | Expr::Div(a, b) => walk(a) || walk(b),
+        }
+    }
+    matches!(o, Output::Unit(e) if walk(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_parses() {
+        for &(names, text) in FUNCTIONS {
+            if let Err(e) = parse_rule(text) {
+                panic!("{names}: {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn no_name_has_two_rules() {
+        let mut seen = std::collections::HashSet::new();
+        for &(names, _) in FUNCTIONS {
+            for n in names.split_whitespace() {
+                assert!(seen.insert(n), "{n} has two rules");
+            }
+        }
+    }
+}
