@@ -303,13 +303,13 @@ def test_cholesky_is_numpys_lower_factor() -> None:
     assert n_tasks(lower) == n_tasks(da.linalg.cholesky(raw_data().S, lower=True))
 
 
-def test_qr_svd_lstsq_keep_plain_factors_plain() -> None:
+def test_qr_svd_lstsq_give_dimensionless_factors() -> None:
     d = quantities()
     q, r = np.linalg.qr(d.T)
-    assert isinstance(q, da.Array) and not isinstance(q, DaskDimArray)
-    np.testing.assert_allclose((q @ r.data).compute(), NUMPY.T)
+    assert isinstance(q, DaskDimArray) and q.unit == dt.Unit("")
+    np.testing.assert_allclose((q.data @ r.data).compute(), NUMPY.T)
     u, s, vh = np.linalg.svd(d.T, full_matrices=False)
-    assert isinstance(u, da.Array) and isinstance(vh, da.Array) and s.unit == dt.units.m
+    assert u.unit == vh.unit == dt.Unit("") and s.unit == dt.units.m
     _, residuals, rank, sv = np.linalg.lstsq(d.T, d.B)
     assert residuals.unit == dt.units.s**2 and sv.unit == dt.units.m
     assert int(rank.compute()) == 5
@@ -468,7 +468,7 @@ def test_out_for_a_result_without_unit_and_for_reductions() -> None:
         np.less(d.X, d.Y, out=DaskDimArray(da.zeros((40, 30), chunks=10), ""))
     with pytest.raises(TypeError, match="sum: out= must be"):
         np.sum(d.X, axis=0, out=np.zeros(30))
-    with pytest.raises(TypeError, match=r"add\.reduce: out= must be"):
+    with pytest.raises(TypeError, match=r"sum: out= must be"):
         np.add.reduce(d.X, out=np.zeros(30))
 
 
@@ -527,7 +527,8 @@ def test_more_operators() -> None:
     np.testing.assert_allclose(rm.compute().to_value(), NUMPY.S @ NUMPY.S)
     assert (+d.X).unit == dt.units.m
     np.testing.assert_allclose((d.X // Q(0.3, "m")).compute().to_value(), NUMPY.X // 0.3)
-    np.testing.assert_allclose((d.X % Q(30, "cm")).compute().to_value(), NUMPY.X % 0.3)
+    # computed in the smaller unit (exact cases stay exact), as DimArray does
+    np.testing.assert_allclose((d.X % Q(30, "cm")).compute().to_value("m"), NUMPY.X % 0.3)
     r = 2.0 ** (d.X / d.Y)
     np.testing.assert_allclose(r.compute().to_value(), 2.0 ** (NUMPY.X / NUMPY.Y))
 

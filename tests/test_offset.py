@@ -94,10 +94,17 @@ def test_conversion_factor_between_same_offset_unit_is_one() -> None:
 
 
 def test_interval_units() -> None:
-    assert units.delta_degC == units.K
-    assert hash(units.delta_degC) == hash(units.K)
+    # delta units and K are equal in size but differ in kind.
+    assert units.delta_degC != units.K
+    assert (units.delta_degC.kind, units.K.kind, units.degC.kind) == (
+        "interval",
+        "absolute",
+        "point",
+    )
+    assert units.delta_degC.conversion_factor(units.K) == 1.0
     assert units.delta_degC.offset == 0.0
-    assert units.delta_degF == units.degR
+    assert units.delta_degF != units.degR
+    assert units.delta_degF.conversion_factor(units.degR) == pytest.approx(1.0)
     assert units.delta_degC.conversion_factor(units.delta_degF) == pytest.approx(1.8)
     assert units.delta_degF.conversion_factor(units.K) == pytest.approx(5 / 9)
     assert units.delta_degC != units.degC
@@ -140,13 +147,26 @@ OFFSET_OPERATIONS: list[tuple[str, Callable[[], object]]] = [
     ("1/degC", lambda: 1 / units.degC),
     ("degF*m", lambda: units.degF * units.m),
     ("degF**2", lambda: units.degF**2),
-    ("parse degC*m", lambda: units.parse("degC*m")),
-    ("parse degC m", lambda: units.parse("degC m")),
-    ("parse degC^2", lambda: units.parse("degC^2")),
-    ("parse 1/degC", lambda: units.parse("1/degC")),
-    ("parse W/(m2 degC)", lambda: units.parse("W/(m2 degC)")),
-    ("parse 2 degC", lambda: units.parse("2 degC")),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "same"),
+    [
+        ("J kg-1 degC-1", "J/(kg K)"),
+        ("degC/day", "K/day"),
+        ("W m-2 degC-1", "W/(m2 K)"),
+        ("degC*m", "K*m"),
+        ("degC^2", "K^2"),
+        ("1/degF", "1/degR"),
+    ],
+)
+def test_point_units_inside_products_parse_as_intervals(text: str, same: str) -> None:
+    # "J kg-1 degC-1, degC/day, W m-2 degC-1 raise at parse time": UDUNITS
+    # reads a point unit inside a product as its interval; so does dimtensor.
+    assert units.parse(text) == units.parse(same)
+    assert units.parse(text).kind == "absolute"
+    assert "Δ°" in str(units.parse(text))
 
 
 @pytest.mark.parametrize(("label", "op"), OFFSET_OPERATIONS, ids=[o[0] for o in OFFSET_OPERATIONS])

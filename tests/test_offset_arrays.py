@@ -51,15 +51,29 @@ def test_point_minus_point_on_another_scale_converts_first() -> None:
     check(k, [20.0], "delta_degC")
 
 
-@pytest.mark.parametrize(
-    ("interval", "scale"), [("delta_degC", 1.0), ("delta_degF", 5 / 9), ("K", 1.0), ("mK", 1e-3)]
-)
+@pytest.mark.parametrize(("interval", "scale"), [("delta_degC", 1.0), ("delta_degF", 5 / 9)])
 def test_point_plus_or_minus_interval_is_a_point(interval: str, scale: float) -> None:
-    # K and mK on the right have no offset, so they count as intervals
     dv = np.array([1.0, 9.0, -2.0])
     t = DimArray(C, "degC")
     check(t + DimArray(dv, interval), C + dv * scale, "degC")
     check(t - DimArray(dv, interval), C - dv * scale, "degC")
+    check(DimArray(dv, interval) + t, C + dv * scale, "degC")
+
+
+@pytest.mark.parametrize("absolute", ["K", "mK"])
+def test_degc_plus_kelvin_is_ambiguous(absolute: str) -> None:
+    # "degC + K was accepted": a kelvin value may be a temperature or a
+    # difference, so adding it to a point is an error that says what to write.
+    for op in (lambda t, k: t + k, lambda t, k: k + t):
+        with pytest.raises(OffsetUnitError, match=r"ambiguous.*delta_degC"):
+            op(DimArray([20.0], "degC"), DimArray([1.0], absolute))
+
+
+def test_20_degc_minus_293_15_k_is_0_delta_degc() -> None:
+    # "20 degC − 293.15 K gave −273.15 °C (must be 0 delta_degC)"
+    check(DimArray([20.0], "degC") - DimArray([293.15], "K"), [0.0], "delta_degC")
+    # and the other way round the point is an absolute temperature
+    check(DimArray([293.15], "K") - DimArray([20.0], "degC"), [0.0], "K")
 
 
 @pytest.mark.parametrize(("interval", "scale"), [("delta_degC", 1.0), ("delta_degF", 5 / 9)])
@@ -84,14 +98,22 @@ def test_point_plus_point_raises(a: str, b: str) -> None:
     assert_offset_message(info.value)
 
 
-@pytest.mark.parametrize(
-    "op", [lambda i, p: i + p, lambda i, p: i - p], ids=["interval+point", "interval-point"]
-)
-@pytest.mark.parametrize("left", ["delta_degC", "K"])
-def test_interval_with_a_point_on_the_right_raises(op: Any, left: str) -> None:
+@pytest.mark.parametrize("left", ["delta_degC", "delta_degF"])
+def test_interval_minus_a_point_raises(left: str) -> None:
     with pytest.raises(OffsetUnitError) as info:
-        op(DimArray([1.0], left), DimArray([20.0], "degC"))
+        DimArray([1.0], left) - DimArray([20.0], "degC")
     assert_offset_message(info.value)
+
+
+def test_points_and_intervals_never_convert_into_each_other() -> None:
+    # "degC.to('delta_degC') and anomaly.to('degF') converted (must raise)"
+    with pytest.raises(OffsetUnitError, match="point"):
+        DimArray([20.0], "degC").to("delta_degC")
+    anomaly = DimArray([20.0], "degC") - DimArray([10.0], "degC")
+    with pytest.raises(OffsetUnitError, match="difference"):
+        anomaly.to("degF")
+    check(anomaly.to("delta_degF"), [18.0], "delta_degF")
+    check(anomaly.to("K"), [10.0], "K")
 
 
 def test_points_of_other_dimensions_raise_dimension_errors() -> None:

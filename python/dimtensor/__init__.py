@@ -16,8 +16,6 @@ from dimtensor._fusion import fused
 from dimtensor.functions import concatenate, dot, matmul, norm, split, stack
 
 _dimarray.install()
-# Registers the NumPy functions DimArray.__array_function__ handles.
-from dimtensor import _array_functions  # noqa: E402, F401
 
 
 def __getattr__(name: str) -> object:

@@ -5,9 +5,10 @@ units, operators and ``__array_ufunc__`` live there, on the hot path). The
 methods below have no hot path; they are attached to that type once, at
 import, so there is a single class and no subclass to construct.
 
-Unit rules are never written here: reductions ask the core's rule table
-(``_core.reduction_unit``), ufuncs go through ``__array_ufunc__``, and
-operands are brought to one unit by ``_core.same_unit_plan``.
+Unit rules are never written here: NumPy functions (and the reductions and
+other methods that call them) go through the core's function table
+(:mod:`dimtensor._functions`), ufuncs through ``__array_ufunc__``, and
+assigned values are brought to the array's unit by ``_core.same_unit_plan``.
 """
 
 from __future__ import annotations
@@ -17,22 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from dimtensor import _core
+from dimtensor import _core, _functions
+from dimtensor._backend import NUMPY
 from dimtensor._core import DimArray, Unit
-
-# numpy function -> implementation, filled by @implements (see _array_functions).
-HANDLED: dict[Callable[..., Any], Callable[..., Any]] = {}
-
-
-def implements(*funcs: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register an implementation of NumPy functions for DimArray arguments."""
-
-    def register(impl: Callable[..., Any]) -> Callable[..., Any]:
-        for f in funcs:
-            HANDLED[f] = impl
-        return impl
-
-    return register
+from dimtensor.errors import UnitStrippedError
 
 
 def _wrap(values: Any, unit: Unit) -> DimArray:
@@ -40,9 +29,9 @@ def _wrap(values: Any, unit: Unit) -> DimArray:
 
 
 def _reduce(func: Callable[..., Any]) -> Callable[..., Any]:
-    """A method that is ``func(self, ...)``: the NumPy function's unit-aware
-    implementation (``_array_functions``) is the one place for each rule,
-    including arguments such as ``initial=``, ``where=`` and ``out=``."""
+    """A method that is ``func(self, ...)``: the NumPy function's rule in the
+    core's table is the one place for it, including arguments such as
+    ``initial=``, ``where=`` and ``out=``."""
 
     def reduction(self: DimArray, *args: Any, **kwargs: Any) -> Any:
         return func(self, *args, **kwargs)
@@ -63,24 +52,12 @@ def _shape_method(method: str) -> Callable[..., DimArray]:
     return rearranged
 
 
-def placeholder_values(values: Any) -> bool:
-    """Whether ``values`` are all 0, ±inf or nan: a dimensionless array of
-    them is a placeholder, which generic array code makes (``zeros``,
-    ``full(nan)``) before it knows the unit; like those scalars it meets any
-    unit. The Rust rule path asks this only on a dimension mismatch."""
-    values = np.asarray(values)
-    if values.dtype.kind not in "fciu":
-        return False
-    with np.errstate(invalid="ignore"):
-        return bool(np.all((values == 0) | ~np.isfinite(values)))
-
-
 def _assignable(self: DimArray, value: Any) -> Any:
-    """``value`` as magnitudes in ``self.unit`` (converting a DimArray). A
-    placeholder (see the core's same-unit rule) receiving a quantity takes
-    on its unit, once."""
+    """``value`` as magnitudes in ``self.unit`` (converting a quantity). An
+    array whose unit is not chosen yet takes the unit of the first quantity
+    assigned into it."""
     unit, convs = _core.same_unit_plan("assignment", [self, value])
-    if unit is not None and unit.dimension != self.unit.dimension:
+    if self.__dimtensor_unit__ is None and unit is not None:
         self._adopt_unit(unit)
     a, b = convs[1]
     raw = value._data if isinstance(value, DimArray) else value
@@ -114,18 +91,24 @@ def __iter__(self: DimArray) -> Iterator[DimArray]:
 
 
 def _scalar(self: DimArray, kind: type) -> Any:
+    """A Python number from a one-element array: only without a unit to
+    lose, and then at scale 1 (``float(50 %) == 0.5``, the value
+    ``np.asarray`` gives), so ``math.sin(90 deg) == 1``."""
     if self.size != 1:
         raise TypeError(f"only single-element DimArrays can be converted to {kind.__name__}")
-    return kind(self._data.reshape(()).item())
+    if not self.is_dimensionless:
+        raise UnitStrippedError(
+            f"{kind.__name__}() of a DimArray in '{self.unit}' would drop its unit; "
+            f"use {kind.__name__}(x.to_value(unit)) with the unit you mean"
+        )
+    return kind(np.asarray(self).reshape(()).item())
 
 
 def __float__(self: DimArray) -> float:
-    """The magnitude of a one-element array, in its own unit."""
     return _scalar(self, float)
 
 
 def __int__(self: DimArray) -> int:
-    """The magnitude of a one-element array, in its own unit, as an int."""
     return _scalar(self, int)
 
 
@@ -134,9 +117,38 @@ def __complex__(self: DimArray) -> complex:
 
 
 def __index__(self: DimArray) -> int:
-    if not self.is_dimensionless:
-        raise TypeError(f"a DimArray in '{self.unit}' cannot be used as an index")
-    return int(np.asarray(self).reshape(()).item())
+    value = _scalar(self, lambda v: v)  # type: ignore[arg-type]
+    return value.__index__()  # type: ignore[no-any-return]
+
+
+def _inplace(ufunc: str) -> Callable[[DimArray, Any], DimArray]:
+    """``x op= y``: written into x's own memory (views included), y converted
+    to x's unit first. A result in a unit x cannot hold (``m *= m``) is a
+    new array bound to the name, as ``x = x * y``, when no other array
+    shares x's memory; otherwise it raises before anything is written."""
+
+    def op(self: DimArray, other: Any) -> DimArray:
+        return _core._inplace(self, other, ufunc)
+
+    op.__name__ = f"__i{ufunc}__"
+    return op
+
+
+_INPLACE = {
+    "__iadd__": "add",
+    "__isub__": "subtract",
+    "__imul__": "multiply",
+    "__itruediv__": "divide",
+    "__ifloordiv__": "floor_divide",
+    "__imod__": "remainder",
+    "__ipow__": "power",
+    "__imatmul__": "matmul",
+    "__iand__": "bitwise_and",
+    "__ior__": "bitwise_or",
+    "__ixor__": "bitwise_xor",
+    "__ilshift__": "left_shift",
+    "__irshift__": "right_shift",
+}
 
 
 def _unit_text(self: DimArray) -> str:
@@ -204,14 +216,7 @@ def __array_function__(
 ) -> Any:
     if any(getattr(t, "__dimtensor_lazy__", False) for t in types):
         return NotImplemented  # a lazy operand (DaskDimArray) takes the whole call
-    impl = HANDLED.get(func)
-    if impl is None:
-        name = getattr(func, "__module__", "numpy") + "." + getattr(func, "__name__", "?")
-        raise TypeError(
-            f"dimtensor has no unit rule for {name}; call it on .magnitude() or "
-            ".to_value(unit) and attach the unit you expect"
-        )
-    return impl(*args, **kwargs)
+    return _functions.apply(func, args, kwargs, NUMPY)
 
 
 # ---- methods ---------------------------------------------------------------
@@ -243,9 +248,30 @@ def clip(self: DimArray, min: Any = None, max: Any = None, **kwargs: Any) -> Dim
     return np.clip(self, min, max, **kwargs)
 
 
-def round(self: DimArray, decimals: int = 0) -> DimArray:
-    """Rounded magnitudes, in this array's unit."""
-    return _wrap(np.round(self._data, decimals), self.unit)
+def from_timedelta(x: Any) -> DimArray:
+    """A DimArray of durations from a NumPy ``timedelta64`` array, in the
+    time unit NumPy stores it in (``NaT`` becomes nan).
+
+    >>> import numpy as np
+    >>> from dimtensor import DimArray
+    >>> DimArray.from_timedelta(np.array([1500, 250], dtype="timedelta64[ms]"))
+    DimArray([1500.,  250.], unit='ms')
+    """
+    x = np.asarray(x)
+    if x.dtype.kind != "m":
+        raise TypeError(f"from_timedelta needs a timedelta64 array, not {x.dtype}")
+    base, count = np.datetime_data(x.dtype)
+    if base == "W":
+        base, count = "D", 7 * count
+    units = {"D": "day", "h": "h", "m": "min", "s": "s", "ms": "ms", "us": "µs", "ns": "ns"}
+    if base not in units:
+        raise TypeError(
+            f"timedelta64[{base}] has no fixed length in dimtensor's units (months and years "
+            "vary); convert it to days or seconds first"
+        )
+    values = x.astype(np.int64).astype(np.float64)
+    values[np.isnat(x)] = np.nan
+    return _wrap(values * count if count != 1 else values, _core.parse_unit(units[base]))
 
 
 def sqrt(self: DimArray) -> DimArray:
@@ -305,6 +331,7 @@ def __dlpack_device__(self: DimArray, /) -> tuple[Any, int]:
 
 
 _METHODS: dict[str, Any] = {
+    **{dunder: _inplace(ufunc) for dunder, ufunc in _INPLACE.items()},
     "__getitem__": __getitem__,
     "__setitem__": __setitem__,
     "__iter__": __iter__,
@@ -332,7 +359,8 @@ _METHODS: dict[str, Any] = {
     "copy": copy,
     "dot": dot,
     "clip": clip,
-    "round": round,
+    "round": _reduce(np.round),
+    "from_timedelta": staticmethod(from_timedelta),
     "sqrt": sqrt,
     "T": property(_transposed, doc="Transposed view; the unit is kept."),
     "mT": property(_matrix_transposed, doc="Last two axes swapped; the unit is kept."),

@@ -1,9 +1,8 @@
 """Module-level array functions (dimtensor 5.x names).
 
-Each one calls the NumPy function of the same name, so it shares the
-unit-aware implementation that ``DimArray.__array_function__`` uses
-(``dimtensor._array_functions``): ``dt.concatenate(xs)`` and
-``np.concatenate(xs)`` give the same result.
+Each one calls the NumPy function of the same name, so it follows the rule
+of the core's function table that ``DimArray.__array_function__`` uses:
+``dt.concatenate(xs)`` and ``np.concatenate(xs)`` give the same result.
 """
 
 from __future__ import annotations

@@ -204,9 +204,13 @@ fn reductions() {
 #[test]
 fn percentiles_take_q_in_percent() {
     let (m, pct) = (u("m"), u("%"));
-    let one = Unit::one();
-    let p = plan("percentile", &[Some(&m), Some(&one), None]).unwrap();
+    let unit_one = Unit::one();
+    let p = plan("percentile", &[Some(&m), Some(&unit_one), None]).unwrap();
     assert!(close(p.inputs[1][0].apply(0.5), 50.0));
+    // A plain number is percent already.
+    let values = vec![one(&m), Value::One(arg(Operand::Plain, &[])), Value::Absent];
+    let p = function_plan("percentile", &call(values, vec![])).unwrap();
+    assert_eq!(p.inputs[1][0], Convert::None);
     let p = plan("quantile", &[Some(&m), Some(&pct), None]).unwrap();
     assert!(close(p.inputs[1][0].apply(50.0), 0.5));
     assert!(plan("quantile", &[Some(&m), Some(&m), None]).is_err());

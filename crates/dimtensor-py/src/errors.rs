@@ -117,6 +117,24 @@ pub fn to_pyerr(py: Python<'_>, e: Error) -> PyErr {
     make_err().unwrap_or_else(|err| err)
 }
 
+/// The Python exception for an error of the rule table: as [`to_pyerr`],
+/// except that "no rule" (`Invalid`) is the `TypeError` NumPy users expect
+/// for an unsupported operation.
+pub fn rule_err(py: Python<'_>, e: Error) -> PyErr {
+    match e {
+        Error::Invalid(m) => PyTypeError::new_err(m),
+        e => to_pyerr(py, e),
+    }
+}
+
+/// A `UnitStrippedError` with `message`.
+pub fn stripped(py: Python<'_>, message: String) -> PyErr {
+    match errors(py).and_then(|e| instance(py, &e.stripped, message)) {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(err) => err,
+    }
+}
+
 /// `result.or_raise(py)?` turns a core error into its Python exception.
 pub trait OrRaise<T> {
     fn or_raise(self, py: Python<'_>) -> PyResult<T>;

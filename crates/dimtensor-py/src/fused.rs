@@ -16,7 +16,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyTuple, PyType};
 
-use crate::array::numpy;
+use crate::numpy::numpy;
 
 /// Above this many elements the evaluation runs with the GIL released.
 const DETACH_ABOVE: usize = 16_384;

@@ -18,7 +18,7 @@ use dimtensor_core::Unit;
 use numpy::{Element, PyArrayDyn, PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 
-use crate::array::PyDimArray;
+use crate::dimarray::PyDimArray;
 
 /// Above this many elements the loop runs with the GIL released.
 const DETACH_ABOVE: usize = 16_384;
@@ -112,9 +112,9 @@ fn typed<T: Element + Real>(
     };
     if x.len() > NUMPY_LOOPS_ABOVE && !kernel.converts() {
         // The plan is known: NumPy's loop on the raw arrays, then our unit.
-        let result = crate::array::np_ufunc(py, name)?.call1((a, b))?;
+        let result = crate::numpy::np_ufunc(py, name)?.call1((a, b))?;
         let unit = out_unit.cloned().unwrap_or_else(Unit::one);
-        return Ok(Some(crate::array::wrap(py, &result, unit)?));
+        return Ok(Some(crate::dimarray::wrap(py, &result, unit)?));
     }
     #[allow(unsafe_code)]
     // SAFETY: `out` is new, uninitialised and filled completely before anyone
@@ -145,7 +145,7 @@ fn typed<T: Element + Real>(
             }
         }
     };
-    // Comparisons give dimensionless truth values (see array::wrap_outputs).
+    // Comparisons give dimensionless truth values (see dimarray::ufunc::wrap_outputs).
     let unit = out_unit.cloned().unwrap_or_else(Unit::one);
     Ok(Some(
         Py::new(py, PyDimArray::from_parts(result.unbind(), unit))?.into_any(),

@@ -3,12 +3,14 @@
 
 use pyo3::prelude::*;
 
-mod array;
 mod constants;
+mod dimarray;
 mod dimension;
 mod errors;
 mod fused;
 mod kernels;
+mod numpy;
+mod rules;
 mod unit;
 
 #[pymodule]
@@ -16,7 +18,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<dimension::PyDimension>()?;
     m.add_class::<unit::PyUnit>()?;
-    m.add_class::<array::PyDimArray>()?;
+    m.add_class::<dimarray::PyDimArray>()?;
     m.add_class::<fused::PyFusedProgram>()?;
     m.add(
         "DIMENSIONLESS",
@@ -28,10 +30,16 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(unit::unit_names, m)?)?;
     m.add_function(wrap_pyfunction!(unit::_unit_from_state, m)?)?;
     m.add_function(wrap_pyfunction!(constants::codata_table, m)?)?;
-    m.add_function(wrap_pyfunction!(array::_wrap, m)?)?;
-    m.add_function(wrap_pyfunction!(array::reduction_unit, m)?)?;
-    m.add_function(wrap_pyfunction!(array::same_unit_plan, m)?)?;
-    m.add_function(wrap_pyfunction!(array::ufunc_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(dimarray::_wrap, m)?)?;
+    m.add_function(wrap_pyfunction!(dimarray::_unit_pending, m)?)?;
+    m.add_function(wrap_pyfunction!(dimarray::operators::_inplace, m)?)?;
+    m.add_function(wrap_pyfunction!(rules::same_unit_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(rules::ufunc_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(rules::function_rule, m)?)?;
+    m.add_function(wrap_pyfunction!(rules::function_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(rules::function_names, m)?)?;
+    m.add_function(wrap_pyfunction!(rules::meets_any_unit, m)?)?;
+    m.add_function(wrap_pyfunction!(rules::ufunc_method, m)?)?;
     errors::register(m)?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use dimtensor_core::units::unit::Name;
+use dimtensor_core::units::unit::{Kind, Name};
 use dimtensor_core::{registry, Dimension, Format, Rational, Unit};
 use pyo3::basic::CompareOp;
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -94,10 +94,10 @@ fn py_literal(s: &str) -> String {
 /// (not a DimArray, which multiplies through its own operators) or a list
 /// or tuple.
 fn is_array_data(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
-    if obj.is_instance_of::<crate::array::PyDimArray>() {
+    if obj.is_instance_of::<crate::dimarray::PyDimArray>() {
         return Ok(false);
     }
-    let ndarray = crate::array::numpy(obj.py())?.getattr("ndarray")?;
+    let ndarray = crate::numpy::numpy(obj.py())?.getattr("ndarray")?;
     Ok(obj.is_instance(&ndarray)?
         || obj.is_instance_of::<pyo3::types::PyList>()
         || obj.is_instance_of::<PyTuple>())
@@ -128,15 +128,16 @@ fn unit_with_symbol(
     dim: Dimension,
     scale: f64,
     offset: f64,
+    interval: bool,
 ) -> dimtensor_core::Result<Unit> {
-    if let Ok(parsed) = dimtensor_core::parse(symbol) {
-        let wanted = Unit::named(Name::plain(symbol), dim, scale, offset)?;
-        if parsed == wanted {
-            return Ok(parsed);
-        }
-        return Ok(wanted);
+    let mut wanted = Unit::named(Name::plain(symbol), dim, scale, offset)?;
+    if interval {
+        wanted = wanted.into_interval()?;
     }
-    Unit::named(Name::plain(symbol), dim, scale, offset)
+    match dimtensor_core::parse(symbol) {
+        Ok(parsed) if parsed == wanted => Ok(parsed),
+        _ => Ok(wanted),
+    }
 }
 
 #[pymethods]
@@ -157,7 +158,9 @@ impl PyUnit {
             None => Err(PyValueError::new_err(
                 "Unit(symbol, scale=..., offset=...) needs a dimension; to parse text, give the symbol alone",
             )),
-            Some(d) => Ok(PyUnit(unit_with_symbol(symbol.to_str()?, d.get().0, scale, offset).or_raise(py)?)),
+            Some(d) => Ok(PyUnit(
+                unit_with_symbol(symbol.to_str()?, d.get().0, scale, offset, false).or_raise(py)?,
+            )),
         }
     }
 
@@ -186,6 +189,17 @@ impl PyUnit {
     #[getter]
     fn is_dimensionless(&self) -> bool {
         self.0.dimension().is_dimensionless()
+    }
+    /// What a temperature in this unit stands for: "point" (°C, °F: on a
+    /// shifted scale), "interval" (Δ°C: a difference) or "absolute" (K,
+    /// and every unit without an offset).
+    #[getter]
+    fn kind(&self) -> &'static str {
+        match self.0.kind() {
+            Kind::Point => "point",
+            Kind::Interval => "interval",
+            Kind::Absolute => "absolute",
+        }
     }
 
     /// Whether values in this unit can be converted to `other`.
@@ -268,9 +282,9 @@ impl PyUnit {
                 Unit::number(x).and_then(|n| n.mul(&self.0)).or_raise(py)?,
             ),
             // `np.array([1, 2]) * units.m`, `[1, 2] * units.m`: a DimArray.
-            None if is_array_data(other)? => crate::array::wrap(
+            None if is_array_data(other)? => crate::dimarray::wrap(
                 py,
-                &crate::array::as_array(py, other, None, false)?,
+                &crate::numpy::as_array(py, other, None, false)?,
                 self.0.clone(),
             ),
             None => Ok(py.NotImplemented()),
@@ -297,9 +311,9 @@ impl PyUnit {
                 Unit::number(x).and_then(|n| n.div(&self.0)).or_raise(py)?,
             ),
             // `np.array([1, 2]) / units.s`: a DimArray in 1/s.
-            None if is_array_data(other)? => crate::array::wrap(
+            None if is_array_data(other)? => crate::dimarray::wrap(
                 py,
-                &crate::array::as_array(py, other, None, false)?,
+                &crate::numpy::as_array(py, other, None, false)?,
                 Unit::one().div(&self.0).or_raise(py)?,
             ),
             None => Ok(py.NotImplemented()),
@@ -313,7 +327,13 @@ impl PyUnit {
         modulo: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         no_modulus(modulo, "units")?;
-        let p: Rational = extract_rational(exponent)?;
+        // A float exponent must be an exact fraction: a unit is never rounded.
+        let p: Rational = match exponent.extract::<f64>() {
+            Ok(x) if exponent.is_instance_of::<pyo3::types::PyFloat>() => {
+                dimtensor_core::rules::exact_exponent(x).or_raise(py)?
+            }
+            _ => extract_rational(exponent)?,
+        };
         Ok(PyUnit(self.0.powr(p).or_raise(py)?))
     }
 
@@ -342,7 +362,8 @@ impl PyUnit {
         py.None()
     }
 
-    /// Pickled by value: symbol text, exponents, scale and offset.
+    /// Pickled by value: symbol text, exponents, scale, offset and whether
+    /// it is a temperature interval.
     fn __reduce__<'py>(
         &self,
         py: Python<'py>,
@@ -355,7 +376,14 @@ impl PyUnit {
             .iter()
             .map(|r| (r.numer(), r.denom()))
             .collect();
-        let state = (self.0.symbol(), exps, self.0.scale(), self.0.offset()).into_pyobject(py)?;
+        let state = (
+            self.0.symbol(),
+            exps,
+            self.0.scale(),
+            self.0.offset(),
+            self.0.is_interval(),
+        )
+            .into_pyobject(py)?;
         Ok((f, state))
     }
 
@@ -370,12 +398,14 @@ impl PyUnit {
 
 /// Rebuilds a pickled unit (the inverse of `Unit.__reduce__`).
 #[pyfunction]
+#[pyo3(signature = (symbol, exps, scale, offset, interval=false))]
 pub fn _unit_from_state(
     py: Python<'_>,
     symbol: &str,
     exps: Vec<(i64, i64)>,
     scale: f64,
     offset: f64,
+    interval: bool,
 ) -> PyResult<PyUnit> {
     let mut dim = Dimension::NONE;
     for (slot, (n, d)) in dim.0.iter_mut().zip(exps) {
@@ -388,7 +418,7 @@ pub fn _unit_from_state(
         return Ok(PyUnit(Unit::one()));
     }
     Ok(PyUnit(
-        unit_with_symbol(symbol, dim, scale, offset).or_raise(py)?,
+        unit_with_symbol(symbol, dim, scale, offset, interval).or_raise(py)?,
     ))
 }
 

@@ -7,17 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from dimtensor import _core
-from dimtensor.errors import OffsetUnitError
+from dimtensor._backend import Backend
+from dimtensor._functions import call
 
-from ._backend import ONE, Backend, backend_of
-from ._units import unit_of
+from ._functions import run
 
 
 def _transform(name: str, x: Any, **kwargs: Any) -> Any:
-    B = backend_of(x)
-    unit = _core.reduction_unit("sum", unit_of(x), None)  # offset units refused
-    return B.wrap(getattr(B.xp.fft, name)(B.raw(x), **kwargs), unit)
+    return run("fft." + name, TRANSFORMS[name], (x,), kwargs)
 
 
 def fft(x: Any, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -> Any:
@@ -89,41 +86,28 @@ def irfftn(
 
 
 def fftshift(x: Any, /, *, axes: int | Sequence[int] | None = None) -> Any:
-    B = backend_of(x)
-    return B.wrap(B.xp.fft.fftshift(B.raw(x), axes=axes), unit_of(x))
+    return _transform("fftshift", x, axes=axes)
 
 
 def ifftshift(x: Any, /, *, axes: int | Sequence[int] | None = None) -> Any:
-    B = backend_of(x)
-    return B.wrap(B.xp.fft.ifftshift(B.raw(x), axes=axes), unit_of(x))
-
-
-def _spacing(d: Any) -> tuple[Any, Any]:
-    """A sample spacing (a number or a 0-d quantity): its magnitude and the
-    unit of the frequencies, 1/d."""
-    unit = unit_of(d)
-    if unit.offset:
-        raise OffsetUnitError(
-            f"a sample spacing in '{unit}' reads as a point on a scale, not an interval; "
-            f"use the interval unit (e.g. delta_degC or K)"
-        )
-    return backend_of(d).raw(d), ONE / unit
+    return _transform("ifftshift", x, axes=axes)
 
 
 def frequencies(B: Backend) -> dict[str, Callable[..., Any]]:
-    """``fftfreq`` and ``rfftfreq`` of one backend (they take no array)."""
+    """``fftfreq`` and ``rfftfreq`` of one backend (they take no array): in
+    1/d for a sample spacing ``d``."""
 
     def fftfreq(
         n: int, /, *, d: Any = 1.0, dtype: Any | None = None, device: Any | None = None
     ) -> Any:
-        step, unit = _spacing(d)
-        return B.wrap(B.xp.fft.fftfreq(n, d=step, dtype=dtype, device=device), unit)
+        kw = {"d": d, "dtype": dtype, "device": device}
+        return call("fft.fftfreq", fftfreq, (n,), kw, B, run=B.xp.fft.fftfreq, wrap_plain=True)
 
     def rfftfreq(
         n: int, /, *, d: Any = 1.0, dtype: Any | None = None, device: Any | None = None
     ) -> Any:
-        step, unit = _spacing(d)
-        return B.wrap(B.xp.fft.rfftfreq(n, d=step, dtype=dtype, device=device), unit)
+        kw = {"d": d, "dtype": dtype, "device": device}
+        return call("fft.rfftfreq", rfftfreq, (n,), kw, B, run=B.xp.fft.rfftfreq, wrap_plain=True)
 
     return {"fftfreq": fftfreq, "rfftfreq": rfftfreq}
 

@@ -1,27 +1,64 @@
 """The functions of the Array API standard (2024.12) with units.
 
-Each function takes the unit decision from the core's rule table (through
-``_units``), converts magnitudes where the rule says so, lets the standard
-namespace of the magnitudes (array-api-compat's NumPy or Dask one) compute,
-and puts the unit back. Functions that take arrays work for both backends
-(lazy as soon as one operand is lazy); the creation functions, which take no
-array, are made per backend in ``_creation``.
+Elementwise functions take the unit rule of the NumPy ufunc of the same
+meaning (``_core.ufunc_plan``); every other function takes the rule of its
+name in the core's function table and runs through the shared executor
+(:func:`dimtensor._functions.call`) with the standard namespace of the
+magnitudes (array-api-compat's NumPy or Dask one). Each function has the
+standard's signature; one lazy operand makes the call lazy. The creation
+functions, which take no array, are made per backend in ``_namespace``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from numbers import Number
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from dimtensor import _core
-from dimtensor._array_functions import _interval, _product, _reduced_count
-from dimtensor._core import Unit
+from dimtensor._backend import ONE, Backend, backend_of, is_quantity
+from dimtensor._functions import call
 
-from ._backend import ONE, Backend, backend_of, has_unit, is_lazy
-from ._units import convert, same_unit, ufunc_plan, unit_of
+
+def operands_backend(*args: Any) -> Backend:
+    """The backend of a call: lazy when any operand (or any array in a
+    sequence argument) is lazy."""
+    flat: list[Any] = []
+    for a in args:
+        if isinstance(a, (list, tuple)):
+            flat.extend(a)
+        else:
+            flat.append(a)
+    return backend_of(*flat)
+
+
+def xp_function(B: Backend, name: str) -> Callable[..., Any]:
+    """The function ``name`` (``linalg.inv``…) of the backend's standard namespace."""
+    obj: Any = B.xp
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    return obj  # type: ignore[no-any-return]
+
+
+def run(
+    name: str,
+    sig: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    impl: Callable[..., Any] | None = None,
+) -> Any:
+    """Standard function ``name`` (``sig`` is the namespace's function, for
+    its signature) by the rule of the same name, computed by ``impl`` or the
+    backend namespace's function of that name."""
+    B = operands_backend(*args, *kwargs.values())
+
+    def fn(*a: Any, **k: Any) -> Any:
+        # Looked up after the plan: a unit error comes before "not implemented".
+        return (impl(B) if impl is not None else xp_function(B, name))(*a, **k)
+
+    return call(name, sig, args, kwargs, B, run=fn, wrap_plain=True)
+
 
 # ---- elementwise ---------------------------------------------------------------
 
@@ -54,14 +91,14 @@ BINARY = (
     "add atan2 bitwise_and bitwise_left_shift bitwise_or bitwise_right_shift bitwise_xor "
     "copysign divide equal floor_divide greater greater_equal hypot less less_equal "
     "logaddexp logical_and logical_or logical_xor maximum minimum multiply nextafter "
-    "not_equal remainder subtract"
+    "not_equal pow remainder subtract"
 ).split()
 
 
-def _elementwise(name: str, *operands: Any, exponent: float | None = None) -> Any:
+def _elementwise(name: str, *operands: Any) -> Any:
     B = backend_of(*operands)
-    convs, outs, constant = ufunc_plan(_RULE_NAMES.get(name, name), operands, exponent)
-    raws = [convert(B, x, c) for x, c in zip(operands, convs, strict=True)]
+    convs, outs, constant = _core.ufunc_plan(_RULE_NAMES.get(name, name), list(operands))
+    raws = [B.convert(B.raw(x), c) for x, c in zip(operands, convs, strict=True)]
     if constant is not None:
         # == / != between different dimensions: known without looking.
         shape = np.broadcast_shapes(*(getattr(r, "shape", ()) for r in raws))
@@ -89,30 +126,9 @@ def _named(f: Callable[..., Any], name: str) -> Callable[..., Any]:
     return f
 
 
-def _exponent(x2: Any) -> float | None:
-    """The exponent's value when the unit of a power depends on it."""
-    if isinstance(x2, Number) and not isinstance(x2, bool):
-        return float(x2)  # type: ignore[arg-type]
-    if has_unit(x2) and not is_lazy(x2) and x2.size == 1:
-        if x2.unit.is_dimensionless:
-            return float(x2._data.reshape(()).real) * x2.unit.scale
-    return None
-
-
-def pow(x1: Any, x2: Any, /) -> Any:
-    """``x1 ** x2``: a dimensional base needs an exponent known now (a scalar)."""
-    return _elementwise("pow", x1, x2, exponent=_exponent(x2))
-
-
 def clip(x: Any, /, min: Any = None, max: Any = None) -> Any:
     """Bounds converted to the unit of ``x``."""
-    B = backend_of(x, min, max)
-    bounds = [b for b in (min, max) if b is not None]
-    unit, convs = same_unit("clip", [x, *bounds])
-    it = iter(convert(B, b, c) for b, c in zip(bounds, convs[1:], strict=True))
-    lo = next(it) if min is not None else None
-    hi = next(it) if max is not None else None
-    return B.wrap(B.xp.clip(convert(B, x, convs[0]), lo, hi), unit if has_unit(x) else ONE)
+    return run("clip", clip, (x,), {"min": min, "max": max})
 
 
 # ---- same-unit operands ----------------------------------------------------------
@@ -120,219 +136,180 @@ def clip(x: Any, /, min: Any = None, max: Any = None) -> Any:
 
 def where(condition: Any, x1: Any, x2: Any, /) -> Any:
     """``x2`` converted to the unit of ``x1``; 0, ±inf and nan fit any unit."""
-    B = backend_of(condition, x1, x2)
-    unit, (c1, c2) = same_unit("where", [x1, x2])
-    return B.wrap(B.xp.where(B.raw(condition), convert(B, x1, c1), convert(B, x2, c2)), unit)
-
-
-def _joined(what: str, arrays: Sequence[Any]) -> tuple[Backend, Unit, list[Any]]:
-    arrays = list(arrays)
-    B = backend_of(*arrays)
-    unit, convs = same_unit(what, arrays)
-    return B, unit, [convert(B, a, c) for a, c in zip(arrays, convs, strict=True)]
+    return run("where", where, (condition, x1, x2), {})
 
 
 def concat(arrays: Sequence[Any] | tuple[Any, ...], /, *, axis: int | None = 0) -> Any:
     """Joined in the unit of the first array."""
-    B, unit, raws = _joined("concatenate", arrays)
-    return B.wrap(B.xp.concat(raws, axis=axis), unit)
+    return run("concat", concat, (arrays,), {"axis": axis})
 
 
 def stack(arrays: Sequence[Any] | tuple[Any, ...], /, *, axis: int = 0) -> Any:
     """Stacked in the unit of the first array."""
-    B, unit, raws = _joined("stack", arrays)
-    return B.wrap(B.xp.stack(raws, axis=axis), unit)
+    return run("stack", stack, (arrays,), {"axis": axis})
+
+
+def _searchsorted(B: Backend) -> Callable[..., Any]:
+    def f(x1: Any, x2: Any, /, **kw: Any) -> Any:
+        if B.lazy and not B.owns(x2):
+            x2 = B.xp.asarray(x2)  # dask's searchsorted takes only dask needles
+        return B.xp.searchsorted(x1, x2, **kw)
+
+    return f
 
 
 def searchsorted(x1: Any, x2: Any, /, *, side: str = "left", sorter: Any | None = None) -> Any:
     """Indices where ``x2`` (converted to ``x1``'s unit) would go in ``x1``."""
-    B = backend_of(x1, x2)
-    _, (c1, c2) = same_unit("searchsorted", [x1, x2])
-    needle = convert(B, x2, c2)
-    if B.lazy and not is_lazy(needle):
-        needle = B.xp.asarray(needle)  # dask's searchsorted takes only dask needles
-    raw = B.xp.searchsorted(convert(B, x1, c1), needle, side=side, sorter=B.raw(sorter))
-    return B.wrap(raw, None)
+    return run(
+        "searchsorted", searchsorted, (x1, x2), {"side": side, "sorter": sorter}, _searchsorted
+    )
 
 
 # ---- same unit as the input ------------------------------------------------------
 
 
-def _keep(x: Any, name: str, *args: Any, **kwargs: Any) -> Any:
-    B = backend_of(x)
-    return B.wrap(getattr(B.xp, name)(B.raw(x), *args, **kwargs), unit_of(x))
-
-
 def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any | None = None) -> Any:
-    B = backend_of(x)
-    raw = B.xp.astype(B.raw(x), dtype, copy=copy, device=device)
-    return B.wrap(raw, unit_of(x))
+    return run("astype", astype, (x, dtype), {"copy": copy, "device": device})
 
 
 def matrix_transpose(x: Any, /) -> Any:
-    return _keep(x, "matrix_transpose")
+    return run("matrix_transpose", matrix_transpose, (x,), {})
 
 
 def broadcast_to(x: Any, /, shape: tuple[int, ...]) -> Any:
-    return _keep(x, "broadcast_to", shape)
+    return run("broadcast_to", broadcast_to, (x, shape), {})
 
 
 def expand_dims(x: Any, /, axis: int = 0) -> Any:
-    return _keep(x, "expand_dims", axis=axis)
+    return run("expand_dims", expand_dims, (x,), {"axis": axis})
 
 
 def flip(x: Any, /, *, axis: int | tuple[int, ...] | None = None) -> Any:
-    return _keep(x, "flip", axis=axis)
+    return run("flip", flip, (x,), {"axis": axis})
 
 
 def moveaxis(x: Any, source: Any, destination: Any, /) -> Any:
-    return _keep(x, "moveaxis", source, destination)
+    return run("moveaxis", moveaxis, (x, source, destination), {})
 
 
 def permute_dims(x: Any, /, axes: tuple[int, ...]) -> Any:
-    return _keep(x, "permute_dims", axes)
+    return run("permute_dims", permute_dims, (x, axes), {})
 
 
 def repeat(x: Any, repeats: Any, /, *, axis: int | None = None) -> Any:
-    return _keep(x, "repeat", backend_of(x, repeats).raw(repeats), axis=axis)
+    return run("repeat", repeat, (x, repeats), {"axis": axis})
 
 
 def reshape(x: Any, /, shape: tuple[int, ...], *, copy: bool | None = None) -> Any:
-    return _keep(x, "reshape", shape, copy=copy)
+    return run("reshape", reshape, (x, shape), {"copy": copy})
 
 
 def roll(
     x: Any, /, shift: int | tuple[int, ...], *, axis: int | tuple[int, ...] | None = None
 ) -> Any:
-    return _keep(x, "roll", shift, axis=axis)
+    return run("roll", roll, (x, shift), {"axis": axis})
 
 
 def squeeze(x: Any, /, axis: int | tuple[int, ...]) -> Any:
-    return _keep(x, "squeeze", axis)
+    return run("squeeze", squeeze, (x, axis), {})
 
 
 def tile(x: Any, repetitions: tuple[int, ...], /) -> Any:
-    return _keep(x, "tile", repetitions)
+    return run("tile", tile, (x, repetitions), {})
 
 
 def unstack(x: Any, /, *, axis: int = 0) -> tuple[Any, ...]:
-    B = backend_of(x)
-    return tuple(B.wrap(r, unit_of(x)) for r in B.xp.unstack(B.raw(x), axis=axis))
+    return run("unstack", unstack, (x,), {"axis": axis})  # type: ignore[no-any-return]
 
 
 def broadcast_arrays(*arrays: Any) -> list[Any]:
-    B = backend_of(*arrays)
-    raws = B.xp.broadcast_arrays(*(B.raw(a) for a in arrays))
-    return [B.wrap(r, unit_of(a)) for r, a in zip(raws, arrays, strict=True)]
+    return list(run("broadcast_arrays", broadcast_arrays, arrays, {}))
 
 
 def tril(x: Any, /, *, k: int = 0) -> Any:
-    return _keep(x, "tril", k=k)
+    return run("tril", tril, (x,), {"k": k})
 
 
 def triu(x: Any, /, *, k: int = 0) -> Any:
-    return _keep(x, "triu", k=k)
+    return run("triu", triu, (x,), {"k": k})
 
 
 def take(x: Any, indices: Any, /, *, axis: int | None = None) -> Any:
     # axis may be left out for 1-d x (dask's take refuses axis=None).
-    kwargs = {} if axis is None else {"axis": axis}
-    return _keep(x, "take", backend_of(x, indices).raw(indices), **kwargs)
+    return run("take", take, (x, indices), {} if axis is None else {"axis": axis})
 
 
 def take_along_axis(x: Any, indices: Any, /, *, axis: int = -1) -> Any:
-    return _keep(x, "take_along_axis", backend_of(x, indices).raw(indices), axis=axis)
+    return run("take_along_axis", take_along_axis, (x, indices), {"axis": axis})
 
 
 def sort(x: Any, /, *, axis: int = -1, descending: bool = False, stable: bool = True) -> Any:
-    return _keep(x, "sort", axis=axis, descending=descending, stable=stable)
+    return run("sort", sort, (x,), {"axis": axis, "descending": descending, "stable": stable})
 
 
 def unique_values(x: Any, /) -> Any:
-    return _keep(x, "unique_values")
-
-
-def _unique(x: Any, name: str) -> Any:
-    """The ``values`` field keeps the unit; indices and counts are plain."""
-    B = backend_of(x)
-    res = getattr(B.xp, name)(B.raw(x))
-    fields = {
-        f: B.wrap(getattr(res, f), unit_of(x) if f == "values" else None) for f in res._fields
-    }
-    return type(res)(**fields)
+    return run("unique_values", unique_values, (x,), {})
 
 
 def unique_all(x: Any, /) -> Any:
-    return _unique(x, "unique_all")
+    """The ``values`` field keeps the unit; indices and counts are plain."""
+    return run("unique_all", unique_all, (x,), {})
 
 
 def unique_counts(x: Any, /) -> Any:
-    return _unique(x, "unique_counts")
+    return run("unique_counts", unique_counts, (x,), {})
 
 
 def unique_inverse(x: Any, /) -> Any:
-    return _unique(x, "unique_inverse")
+    return run("unique_inverse", unique_inverse, (x,), {})
 
 
 # ---- plain results (indices, truth values, counts) ----------------------------------
 
 
-def _plain(x: Any, name: str, *args: Any, **kwargs: Any) -> Any:
-    B = backend_of(x)
-    return B.wrap(getattr(B.xp, name)(B.raw(x), *args, **kwargs), None)
-
-
 def argmax(x: Any, /, *, axis: int | None = None, keepdims: bool = False) -> Any:
-    return _plain(x, "argmax", axis=axis, keepdims=keepdims)
+    return run("argmax", argmax, (x,), {"axis": axis, "keepdims": keepdims})
 
 
 def argmin(x: Any, /, *, axis: int | None = None, keepdims: bool = False) -> Any:
-    return _plain(x, "argmin", axis=axis, keepdims=keepdims)
+    return run("argmin", argmin, (x,), {"axis": axis, "keepdims": keepdims})
 
 
 def argsort(x: Any, /, *, axis: int = -1, descending: bool = False, stable: bool = True) -> Any:
-    return _plain(x, "argsort", axis=axis, descending=descending, stable=stable)
+    return run("argsort", argsort, (x,), {"axis": axis, "descending": descending, "stable": stable})
 
 
 def count_nonzero(
     x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
 ) -> Any:
-    return _plain(x, "count_nonzero", axis=axis, keepdims=keepdims)
+    return run("count_nonzero", count_nonzero, (x,), {"axis": axis, "keepdims": keepdims})
 
 
 def nonzero(x: Any, /) -> tuple[Any, ...]:
-    B = backend_of(x)
-    return tuple(B.wrap(r, None) for r in B.xp.nonzero(B.raw(x)))
+    return tuple(run("nonzero", nonzero, (x,), {}))
 
 
 def all(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
-    return _plain(x, "all", axis=axis, keepdims=keepdims)
+    return run("all", all, (x,), {"axis": axis, "keepdims": keepdims})
 
 
 def any(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
-    return _plain(x, "any", axis=axis, keepdims=keepdims)
+    return run("any", any, (x,), {"axis": axis, "keepdims": keepdims})
 
 
 # ---- statistics --------------------------------------------------------------------
 
 
-def _reduce(name: str, rule: str, x: Any, axis: Any, **kwargs: Any) -> Any:
-    B = backend_of(x)
-    count = _reduced_count(x.shape, axis) if rule in ("prod", "cumprod") else None
-    unit = _core.reduction_unit(rule, unit_of(x), count)
-    return B.wrap(getattr(B.xp, name)(B.raw(x), axis=axis, **kwargs), unit)
-
-
 def max(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
-    return _reduce("max", "max", x, axis, keepdims=keepdims)
+    return run("max", max, (x,), {"axis": axis, "keepdims": keepdims})
 
 
 def min(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
-    return _reduce("min", "min", x, axis, keepdims=keepdims)
+    return run("min", min, (x,), {"axis": axis, "keepdims": keepdims})
 
 
 def mean(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
-    return _reduce("mean", "mean", x, axis, keepdims=keepdims)
+    return run("mean", mean, (x,), {"axis": axis, "keepdims": keepdims})
 
 
 def sum(
@@ -343,7 +320,7 @@ def sum(
     dtype: Any | None = None,
     keepdims: bool = False,
 ) -> Any:
-    return _reduce("sum", "sum", x, axis, dtype=dtype, keepdims=keepdims)
+    return run("sum", sum, (x,), {"axis": axis, "dtype": dtype, "keepdims": keepdims})
 
 
 def prod(
@@ -355,7 +332,7 @@ def prod(
     keepdims: bool = False,
 ) -> Any:
     """The unit is the input's to the power of the number of factors."""
-    return _reduce("prod", "prod", x, axis, dtype=dtype, keepdims=keepdims)
+    return run("prod", prod, (x,), {"axis": axis, "dtype": dtype, "keepdims": keepdims})
 
 
 def std(
@@ -366,7 +343,7 @@ def std(
     correction: int | float = 0.0,
     keepdims: bool = False,
 ) -> Any:
-    return _reduce("std", "std", x, axis, correction=correction, keepdims=keepdims)
+    return run("std", std, (x,), {"axis": axis, "correction": correction, "keepdims": keepdims})
 
 
 def var(
@@ -377,7 +354,7 @@ def var(
     correction: int | float = 0.0,
     keepdims: bool = False,
 ) -> Any:
-    return _reduce("var", "var", x, axis, correction=correction, keepdims=keepdims)
+    return run("var", var, (x,), {"axis": axis, "correction": correction, "keepdims": keepdims})
 
 
 def cumulative_sum(
@@ -388,9 +365,8 @@ def cumulative_sum(
     dtype: Any | None = None,
     include_initial: bool = False,
 ) -> Any:
-    return _reduce(
-        "cumulative_sum", "cumsum", x, axis, dtype=dtype, include_initial=include_initial
-    )
+    kw = {"axis": axis, "dtype": dtype, "include_initial": include_initial}
+    return run("cumulative_sum", cumulative_sum, (x,), kw)
 
 
 def cumulative_prod(
@@ -402,11 +378,8 @@ def cumulative_prod(
     include_initial: bool = False,
 ) -> Any:
     """Only for dimensionless values (each element would get another unit)."""
-    n = _reduced_count(x.shape, axis)
-    B = backend_of(x)
-    unit = _core.reduction_unit("cumprod", unit_of(x), n)
-    raw = B.xp.cumulative_prod(B.raw(x), axis=axis, dtype=dtype, include_initial=include_initial)
-    return B.wrap(raw, unit)
+    kw = {"axis": axis, "dtype": dtype, "include_initial": include_initial}
+    return run("cumulative_prod", cumulative_prod, (x,), kw)
 
 
 def diff(
@@ -420,43 +393,30 @@ def diff(
 ) -> Any:
     """Differences are intervals (delta_degC for degC); ``prepend``/``append``
     are converted to the unit of ``x``."""
-    B = backend_of(x, prepend, append)
-    unit = unit_of(x)
-    extra = {}
-    for k, v in (("prepend", prepend), ("append", append)):
-        if v is not None:
-            _, (_, c) = same_unit("diff", [x, v])
-            extra[k] = convert(B, v, c)
-    raw = B.xp.diff(B.raw(x), axis=axis, n=n, **extra)
-    return B.wrap(raw, unit if n == 0 else _interval("diff", unit))
+    kw = {"axis": axis, "n": n, "prepend": prepend, "append": append}
+    return run("diff", diff, (x,), {k: v for k, v in kw.items() if v is not None})
 
 
 # ---- linear algebra (main namespace) -------------------------------------------------
 
 
-def _bilinear(name: str, x1: Any, x2: Any, **kwargs: Any) -> Any:
-    B = backend_of(x1, x2)
-    unit = _product(name, unit_of(x1), unit_of(x2))
-    return B.wrap(getattr(B.xp, name)(B.raw(x1), B.raw(x2), **kwargs), unit)
-
-
 def matmul(x1: Any, x2: Any, /) -> Any:
-    return _bilinear("matmul", x1, x2)
+    return run("matmul", matmul, (x1, x2), {}, lambda B: B.xp.matmul)
 
 
 def tensordot(x1: Any, x2: Any, /, *, axes: int | tuple[Sequence[int], Sequence[int]] = 2) -> Any:
-    return _bilinear("tensordot", x1, x2, axes=axes)
+    return run("tensordot", tensordot, (x1, x2), {"axes": axes})
 
 
 def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
-    return _bilinear("vecdot", x1, x2, axis=axis)
+    return run("vecdot", vecdot, (x1, x2), {"axis": axis}, lambda B: B.xp.vecdot)
 
 
 # ---- data types -----------------------------------------------------------------------
 
 
 def _dtype_args(args: Sequence[Any]) -> list[Any]:
-    return [backend_of(a).raw(a) if has_unit(a) else a for a in args]
+    return [backend_of(a).raw(a) if is_quantity(a) else a for a in args]
 
 
 def can_cast(from_: Any, to: Any, /) -> bool:
@@ -501,51 +461,78 @@ def _is_bool(dtype: Any) -> bool:
     return dtype is not None and np.dtype(dtype) == np.bool_
 
 
-def _like(name: str, x: Any, dtype: Any, device: Any, *args: Any, mask: bool = False) -> Any:
-    """A new array shaped like ``x`` in its unit; a boolean one (a mask) has none."""
-    B = backend_of(x)
-    raw = getattr(B.xp, name)(B.raw(x), *args, dtype=dtype, device=device)
-    return B.wrap(raw, ONE if mask or _is_bool(dtype) else unit_of(x))
+def _shape_only(x: Any) -> bool:
+    """``x`` lends a ``_like`` function only its shape: a plain array, or a
+    mask (truth values have no unit)."""
+    return not is_quantity(x) or np.dtype(x.dtype) == np.bool_
+
+
+def _like(name: str, sig: Callable[..., Any], x: Any, dtype: Any, device: Any) -> Any:
+    """A new array shaped like ``x`` in its unit; a boolean one (a mask) has
+    none, and one shaped like a plain array or a mask has no unit chosen yet."""
+    B = operands_backend(x)
+    if _is_bool(dtype) or _shape_only(x):
+        raw = getattr(B.xp, name)(B.raw(x), dtype=dtype, device=device)
+        return B.wrap(raw, ONE) if _is_bool(raw.dtype) else B.pending(raw)
+    return run(name, sig, (x,), {"dtype": dtype, "device": device})
 
 
 def empty_like(x: Any, /, *, dtype: Any | None = None, device: Any | None = None) -> Any:
-    return _like("empty_like", x, dtype, device)
+    return _like("empty_like", empty_like, x, dtype, device)
 
 
 def zeros_like(x: Any, /, *, dtype: Any | None = None, device: Any | None = None) -> Any:
-    return _like("zeros_like", x, dtype, device)
+    return _like("zeros_like", zeros_like, x, dtype, device)
 
 
 def ones_like(x: Any, /, *, dtype: Any | None = None, device: Any | None = None) -> Any:
-    return _like("ones_like", x, dtype, device)
+    B = operands_backend(x)
+    if _is_bool(dtype) or _shape_only(x):
+        return B.wrap(B.xp.ones_like(B.raw(x), dtype=dtype, device=device), ONE)
+    return run("ones_like", ones_like, (x,), {"dtype": dtype, "device": device})
+
+
+def _full_like(B: Backend) -> Callable[..., Any]:
+    def f(x: Any, /, fill_value: Any, **kw: Any) -> Any:
+        if not B.lazy and np.ndim(fill_value) == 0:
+            fill_value = np.asarray(fill_value).reshape(()).item()
+        return B.xp.full_like(x, fill_value, **kw)
+
+    return f
 
 
 def full_like(
     x: Any, /, fill_value: Any, *, dtype: Any | None = None, device: Any | None = None
 ) -> Any:
     """``fill_value`` converted to the unit of ``x`` (0, ±inf, nan fit any unit);
-    a boolean fill or dtype makes a mask, which has no unit."""
+    a boolean fill or dtype makes a mask, which has no unit. Shaped like a
+    plain array or a mask, the array is in the fill's unit, or has no unit
+    chosen yet for 0, ±inf and nan."""
+    B = operands_backend(x, fill_value)
+    kw = {"dtype": dtype, "device": device}
     if isinstance(fill_value, bool) or _is_bool(dtype):
-        return _like("full_like", x, dtype, device, fill_value, mask=True)
-    B = backend_of(x, fill_value)
-    unit, (_, c) = same_unit("full_like", [x, fill_value])
-    fill = convert(B, fill_value, c)
-    if has_unit(fill_value) and not B.lazy:
-        fill = fill.reshape(()).item()
-    raw = B.xp.full_like(B.raw(x), fill, dtype=dtype, device=device)
-    return B.wrap(raw, unit_of(x) if has_unit(x) else unit)
+        return B.wrap(B.xp.full_like(B.raw(x), fill_value, **kw), ONE)
+    if not _shape_only(x):
+        return run("full_like", full_like, (x, fill_value), kw, _full_like)
+    if _core.meets_any_unit(fill_value):
+        return B.pending(B.xp.full_like(B.raw(x), fill_value, **kw))
+    # In the fill's unit: the rule of `full`, x lending only its shape.
+    return call("full", full_like, (x, fill_value), kw, B, run=_full_like(B), wrap_plain=True)
 
 
 def meshgrid(*arrays: Any, indexing: str = "xy") -> list[Any]:
-    B = backend_of(*arrays)
-    raws = B.xp.meshgrid(*(B.raw(a) for a in arrays), indexing=indexing)
-    return [B.wrap(r, unit_of(a)) for r, a in zip(raws, arrays, strict=True)]
+    return list(run("meshgrid", meshgrid, arrays, {"indexing": indexing}))
 
 
 _MAIN = {
     **{n: _make_unary(n) for n in UNARY},
-    **{n: _make_binary(n) for n in BINARY},
+    **{n: _make_binary(n) for n in BINARY if n != "pow"},
 }
+
+
+def pow(x1: Any, x2: Any, /) -> Any:
+    """``x1 ** x2``: a dimensional base needs an exponent known now (a scalar)."""
+    return _elementwise("pow", x1, x2)
 
 
 def functions() -> dict[str, Callable[..., Any]]:

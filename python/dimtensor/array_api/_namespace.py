@@ -12,12 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from dimtensor._core import Unit
-from dimtensor.errors import DimensionError
+from dimtensor import _core
+from dimtensor._backend import ONE, Backend, backend_of, is_quantity
+from dimtensor._functions import call
 
 from . import _fft, _functions, _linalg, _special
-from ._backend import ONE, Backend, backend_of, has_unit, is_lazy
-from ._units import convert, same_unit
 
 API_VERSION = "2024.12"
 DTYPES = (
@@ -37,35 +36,17 @@ def _rebuild(obj: Any, values: Any) -> Any:
     return next(values)
 
 
-def _fill(B: Backend, value: Any) -> tuple[Any, Unit]:
-    """A fill value's magnitude (as a scalar when eager) and unit."""
-    if not has_unit(value):
-        return value, ONE
-    raw = B.raw(value)
-    return (raw if is_lazy(raw) else raw.reshape(()).item()), value.unit
-
-
 def _number(value: Any) -> Any:
     """A 0-d NumPy value as a Python number (dask's arange needs one)."""
     return value.reshape(()).item() if isinstance(value, np.ndarray) else value
 
 
-def _step(step: Any, unit: Unit) -> Any:
-    """An arange step in ``unit``: an interval, scaled but never shifted."""
-    if not has_unit(step):
-        return step
-    if step.unit.dimension != unit.dimension:
-        raise DimensionError(
-            f"arange: a step in '{step.unit}' [{step.unit.dimension}] does not fit values "
-            f"in '{unit}' [{unit.dimension}]"
-        )
-    return step._data.reshape(()).item() * (step.unit.scale / unit.scale)
-
-
 def creation(B: Backend) -> dict[str, Callable[..., Any]]:
     """The functions that make arrays from no array: one set per backend.
     Plain numbers give dimensionless arrays; quantities (0-d arrays with a
-    unit) give their unit."""
+    unit) give their unit; ``zeros``, ``empty`` and ``full`` with 0, ±inf or
+    nan give arrays whose unit is not chosen yet (the first operand or
+    assignment they meet chooses it)."""
     xp = B.xp
 
     def asarray(
@@ -76,18 +57,24 @@ def creation(B: Backend) -> dict[str, Callable[..., Any]]:
         device: Any | None = None,
         copy: bool | None = None,
     ) -> Any:
-        if has_unit(obj):
-            if is_lazy(obj) and not B.lazy:
+        if is_quantity(obj):
+            if backend_of(obj).lazy and not B.lazy:
                 obj = obj.compute()
-            return B.wrap(xp.asarray(B.raw(obj), dtype=dtype, device=device, copy=copy), obj.unit)
+            raw = xp.asarray(backend_of(obj).raw(obj), dtype=dtype, device=device, copy=copy)
+            return B.wrap(raw, obj.unit)
         leaves = _leaves(obj) if isinstance(obj, (list, tuple)) else []
-        if any(has_unit(leaf) for leaf in leaves):
+        if any(is_quantity(leaf) for leaf in leaves):
             # A nested sequence of quantities: in the unit of the first one.
-            unit, convs = same_unit("asarray", leaves)
-            values = iter(convert(B, x, c) for x, c in zip(leaves, convs, strict=True))
+            unit, convs = _core.same_unit_plan("asarray", leaves)
+            values = iter(
+                B.convert(backend_of(x).raw(x), c) for x, c in zip(leaves, convs, strict=True)
+            )
             raw = _rebuild(obj, values)
             return B.wrap(xp.asarray(raw, dtype=dtype, device=device, copy=copy), unit)
         return B.wrap(xp.asarray(obj, dtype=dtype, device=device, copy=copy), ONE)
+
+    def _arange(start: Any, /, stop: Any = None, step: Any = 1, **kw: Any) -> Any:
+        return xp.arange(_number(start), _number(stop), _number(step), **kw)
 
     def arange(
         start: Any,
@@ -98,26 +85,34 @@ def creation(B: Backend) -> dict[str, Callable[..., Any]]:
         dtype: Any | None = None,
         device: Any | None = None,
     ) -> Any:
-        points = [start] if stop is None else [start, stop]
-        unit, convs = same_unit("arange", points)
-        lo, *hi = (_number(convert(B, p, c)) for p, c in zip(points, convs, strict=True))
-        raw = xp.arange(lo, hi[0] if hi else None, _step(step, unit), dtype=dtype, device=device)
-        return B.wrap(raw, unit)
+        kw = {"stop": stop, "dtype": dtype, "device": device}
+        if step is not None and not (isinstance(step, int) and step == 1):
+            kw["step"] = step
+        return call("arange", arange, (start,), kw, B, run=_arange, wrap_plain=True)
+
+    def _pending(values: Any) -> Any:
+        # A boolean array is a mask, which has no unit to choose.
+        return B.wrap(values, ONE) if values.dtype == xp.bool else B.pending(values)
 
     def empty(
         shape: int | tuple[int, ...], *, dtype: Any | None = None, device: Any | None = None
     ) -> Any:
-        return B.wrap(xp.empty(shape, dtype=dtype, device=device), ONE)
+        return _pending(xp.empty(shape, dtype=dtype, device=device))
 
     def zeros(
         shape: int | tuple[int, ...], *, dtype: Any | None = None, device: Any | None = None
     ) -> Any:
-        return B.wrap(xp.zeros(shape, dtype=dtype, device=device), ONE)
+        return _pending(xp.zeros(shape, dtype=dtype, device=device))
 
     def ones(
         shape: int | tuple[int, ...], *, dtype: Any | None = None, device: Any | None = None
     ) -> Any:
         return B.wrap(xp.ones(shape, dtype=dtype, device=device), ONE)
+
+    def _full(shape: Any, fill_value: Any, **kw: Any) -> Any:
+        if not B.lazy and np.ndim(fill_value) == 0:
+            fill_value = np.asarray(fill_value).reshape(()).item()
+        return xp.full(shape, fill_value, **kw)
 
     def full(
         shape: int | tuple[int, ...],
@@ -126,8 +121,10 @@ def creation(B: Backend) -> dict[str, Callable[..., Any]]:
         dtype: Any | None = None,
         device: Any | None = None,
     ) -> Any:
-        value, unit = _fill(B, fill_value)
-        return B.wrap(xp.full(shape, value, dtype=dtype, device=device), unit)
+        if _core.meets_any_unit(fill_value):
+            return _pending(xp.full(shape, fill_value, dtype=dtype, device=device))
+        kw = {"dtype": dtype, "device": device}
+        return call("full", full, (shape, fill_value), kw, B, run=_full, wrap_plain=True)
 
     def eye(
         n_rows: int,
@@ -144,6 +141,9 @@ def creation(B: Backend) -> dict[str, Callable[..., Any]]:
             return B.wrap(xp.zeros(shape, dtype=dtype, device=device), ONE)
         return B.wrap(xp.eye(n_rows, n_cols, k=k, dtype=dtype, device=device), ONE)
 
+    def _linspace(start: Any, stop: Any, /, num: int, **kw: Any) -> Any:
+        return xp.linspace(_number(start), _number(stop), num, **kw)
+
     def linspace(
         start: Any,
         stop: Any,
@@ -154,19 +154,11 @@ def creation(B: Backend) -> dict[str, Callable[..., Any]]:
         device: Any | None = None,
         endpoint: bool = True,
     ) -> Any:
-        unit, (c0, c1) = same_unit("linspace", [start, stop])
-        raw = xp.linspace(
-            convert(B, start, c0),
-            convert(B, stop, c1),
-            num,
-            dtype=dtype,
-            device=device,
-            endpoint=endpoint,
-        )
-        return B.wrap(raw, unit)
+        kw = {"dtype": dtype, "device": device, "endpoint": endpoint}
+        return call("linspace", linspace, (start, stop, num), kw, B, run=_linspace, wrap_plain=True)
 
     def from_dlpack(x: Any, /, *, device: Any | None = None, copy: bool | None = None) -> Any:
-        if has_unit(x):
+        if is_quantity(x):
             return asarray(x, device=device, copy=copy)
         return B.wrap(xp.from_dlpack(x, device=device, copy=copy), ONE)
 
@@ -243,7 +235,7 @@ def populate(ns: dict[str, Any], B: Backend) -> None:
 
 def namespace_of(*arrays: Any) -> Any:
     """The namespace module of these arrays (lazy when any of them is)."""
-    if backend_of(*arrays).lazy:
+    if _functions.operands_backend(*arrays).lazy:
         from . import lazy
 
         return lazy

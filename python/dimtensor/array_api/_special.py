@@ -1,19 +1,19 @@
 """The ``special`` sub-namespace: SciPy's special functions on dimensionless
 values. SciPy looks up ``xp.special.<name>`` before falling back to NumPy
 (which would drop units or compute a lazy array), so every function here
-takes arrays of the namespace, converts dimensionless inputs of any scale
-(%, ppm) to plain numbers, refuses dimensional ones naming their unit, and
-stays lazy on Dask (elementwise, chunk by chunk)."""
+takes arrays of the namespace and, by its rule in the core's table
+(``special.<name>``), converts dimensionless inputs of any scale (%, ppm) to
+plain numbers and refuses dimensional ones naming their unit; it stays lazy
+on Dask (elementwise, chunk by chunk)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from dimtensor.errors import DimensionError
+from dimtensor._backend import Backend
 
-from ._backend import ONE, Backend, backend_of, has_unit
-from ._units import convert, unit_of
+from ._functions import run
 
 # The elementwise special functions SciPy dispatches to xp.special, with the
 # number of array arguments each takes.
@@ -48,35 +48,67 @@ ELEMENTWISE = {
 }
 
 
-def plain(what: str, B: Backend, x: Any) -> Any:
-    """The magnitudes of a dimensionless ``x`` as plain numbers."""
-    unit = unit_of(x)
-    if not unit.is_dimensionless:
-        raise DimensionError(
-            f"special.{what} needs a dimensionless input (a pure number), got '{unit}' "
-            f"[{unit.dimension}]; divide by a reference value first"
-        )
-    return convert(B, x, unit.conversion_affine(ONE)) if has_unit(x) else x
+def _ufunc(name: str) -> Callable[[Backend], Callable[..., Any]]:
+    """scipy.special's ufunc ``name`` on plain magnitudes, chunk by chunk on Dask."""
+
+    def impl(B: Backend) -> Callable[..., Any]:
+        import scipy.special
+
+        ufunc = getattr(scipy.special, name)
+        if not B.lazy:
+            return ufunc  # type: ignore[no-any-return]
+        from dask.array.core import elemwise
+
+        return lambda *raws: elemwise(ufunc, *raws)
+
+    return impl
 
 
 def _elementwise(name: str, nargs: int) -> Callable[..., Any]:
-    import scipy.special
+    doc = f"``scipy.special.{name}`` of dimensionless values (lazy on Dask)."
+    rule = "special." + name
+    if nargs == 1:
 
-    ufunc = getattr(scipy.special, name)
+        def f1(x: Any, /) -> Any:
+            return run(rule, f1, (x,), {}, _ufunc(name))
 
-    def f(*args: Any) -> Any:
-        if len(args) != nargs:
-            raise TypeError(f"special.{name} takes {nargs} arguments, got {len(args)}")
-        B = backend_of(*args)
-        raws = [plain(name, B, a) for a in args]
-        if B.lazy:
-            from dask.array.core import elemwise
+        f = f1
+    elif nargs == 2:
 
-            return B.wrap(elemwise(ufunc, *raws), ONE)
-        return B.wrap(ufunc(*raws), ONE)
+        def f2(x1: Any, x2: Any, /) -> Any:
+            return run(rule, f2, (x1, x2), {}, _ufunc(name))
 
+        f = f2
+    else:
+
+        def f3(x1: Any, x2: Any, x3: Any, /) -> Any:
+            return run(rule, f3, (x1, x2, x3), {}, _ufunc(name))
+
+        f = f3
     f.__name__ = f.__qualname__ = name
-    f.__doc__ = f"``scipy.special.{name}`` of dimensionless values (lazy on Dask)."
+    f.__doc__ = doc
+    return f
+
+
+def _logsumexp(B: Backend) -> Callable[..., Any]:
+    def f(
+        a: Any, axis: Any = None, b: Any = None, keepdims: bool = False, return_sign: bool = False
+    ) -> Any:
+        xp = B.xp
+        m = xp.max(a, axis=axis, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
+        e = xp.exp(a - m)
+        if b is not None:
+            e = e * b
+        s = xp.sum(e, axis=axis, keepdims=True)
+        sign = xp.sign(s)
+        out = xp.log(xp.abs(s)) + m
+        if not keepdims:
+            axes = tuple(range(xp.asarray(a).ndim)) if axis is None else axis
+            out = xp.squeeze(out, axis=axes)
+            sign = xp.squeeze(sign, axis=axes)
+        return (out, sign) if return_sign else out
+
     return f
 
 
@@ -89,24 +121,8 @@ def logsumexp(
 ) -> Any:
     """log Σ b·exp(a) of dimensionless ``a`` (``b`` may carry a unit only if
     it is dimensionless too), computed stably: max-shifted."""
-    B = backend_of(a, b)
-    xp = B.xp
-    x = plain("logsumexp", B, a)
-    m = xp.max(x, axis=axis, keepdims=True)
-    m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
-    e = xp.exp(x - m)
-    if b is not None:
-        e = e * plain("logsumexp", B, b)
-    s = xp.sum(e, axis=axis, keepdims=True)
-    sign = xp.sign(s)
-    out = xp.log(xp.abs(s)) + m
-    if not keepdims:
-        axes = tuple(range(xp.asarray(x).ndim)) if axis is None else axis
-        out = xp.squeeze(out, axis=axes)
-        sign = xp.squeeze(sign, axis=axes)
-    if return_sign:
-        return B.wrap(out, ONE), B.wrap(sign, ONE)
-    return B.wrap(out, ONE)
+    kw = {"axis": axis, "b": b, "keepdims": keepdims, "return_sign": return_sign}
+    return run("special.logsumexp", logsumexp, (a,), kw, _logsumexp)
 
 
 def _shifted(B: Backend, x: Any, axis: Any) -> Any:
@@ -114,18 +130,30 @@ def _shifted(B: Backend, x: Any, axis: Any) -> Any:
     return x - B.xp.where(B.xp.isfinite(m), m, B.xp.zeros_like(m))
 
 
+def _softmax(B: Backend) -> Callable[..., Any]:
+    def f(x: Any, axis: Any = None) -> Any:
+        e = B.xp.exp(_shifted(B, x, axis))
+        return e / B.xp.sum(e, axis=axis, keepdims=True)
+
+    return f
+
+
+def _log_softmax(B: Backend) -> Callable[..., Any]:
+    def f(x: Any, axis: Any = None) -> Any:
+        z = _shifted(B, x, axis)
+        return z - B.xp.log(B.xp.sum(B.xp.exp(z), axis=axis, keepdims=True))
+
+    return f
+
+
 def softmax(x: Any, axis: int | tuple[int, ...] | None = None) -> Any:
     """exp(x)/Σexp(x) of dimensionless ``x``."""
-    B = backend_of(x)
-    e = B.xp.exp(_shifted(B, plain("softmax", B, x), axis))
-    return B.wrap(e / B.xp.sum(e, axis=axis, keepdims=True), ONE)
+    return run("special.softmax", softmax, (x,), {"axis": axis}, _softmax)
 
 
 def log_softmax(x: Any, axis: int | tuple[int, ...] | None = None) -> Any:
     """x − log Σexp(x) of dimensionless ``x``."""
-    B = backend_of(x)
-    z = _shifted(B, plain("log_softmax", B, x), axis)
-    return B.wrap(z - B.xp.log(B.xp.sum(B.xp.exp(z), axis=axis, keepdims=True)), ONE)
+    return run("special.log_softmax", log_softmax, (x,), {"axis": axis}, _log_softmax)
 
 
 def functions() -> dict[str, Callable[..., Any]]:

@@ -17,7 +17,7 @@ Traceback (most recent call last):
 dimtensor.errors.DimensionError: exp needs a dimensionless input (a ratio or an angle), got 'm' [L]
 """
 
-from dimtensor.array_api._backend import EAGER
+from dimtensor._backend import NUMPY as EAGER
 from dimtensor.array_api._namespace import populate
 
 populate(globals(), EAGER)

@@ -17,7 +17,7 @@ Unit("m/s")
 DimArray([ 3.6       , 12.97998459, 23.05124725], unit='km/h')
 """
 
-from dimtensor.array_api._backend import LAZY
 from dimtensor.array_api._namespace import populate
+from dimtensor.dask.array import DASK as LAZY
 
 populate(globals(), LAZY)

@@ -31,7 +31,8 @@
 //!   quantity and passes as it is.
 //! - `d(A)`: a difference of values of `A` (its interval unit: Δ°C for °C).
 //! - `1`: a pure number, converted to scale 1; `%`: a pure number,
-//!   converted to percent.
+//!   converted to percent (a plain number is taken as percent already, as
+//!   NumPy's `percentile` takes it).
 //!
 //! **Outputs**: one unit per result of the function, separated by commas;
 //! `...` at the end repeats the last one for any further results. `-` is a
@@ -194,6 +195,21 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ),
     ("fft.fftshift fft.ifftshift", "#0:A -> A"),
     ("fft.fftfreq fft.rfftfreq", "d:A -> A^-1"),
+    // ---- special functions (the Array API namespace's `special`): pure numbers
+    (
+        "special.erf special.erfc special.erfinv special.expit special.logit special.gammaln \
+         special.i0 special.i0e special.i1 special.i1e special.ndtr special.ndtri \
+         special.log_ndtr special.psi special.digamma special.entr",
+        "#0:1 -> 1",
+    ),
+    (
+        "special.gammainc special.gammaincc special.rel_entr special.xlogy special.xlog1py \
+         special.chdtr special.chdtrc special.stdtr special.stdtrit",
+        "#0:1, #1:1 -> 1",
+    ),
+    ("special.betainc special.betaincc", "#0:1, #1:1, #2:1 -> 1"),
+    ("special.logsumexp", "a:1, b:1 -> 1, 1"),
+    ("special.softmax special.log_softmax", "x:1 -> 1"),
 ];
 
 /// Whether operands of one parameter come one by one or as a sequence.
@@ -518,10 +534,14 @@ impl FnRule {
                         to_interval(name, a.operand, &target)?
                     }
                     Role::Number => to_scale_one(name, a.operand)?,
-                    Role::Percent => {
-                        to_scale_one(name, a.operand)?;
-                        Convert::scale(unit_of(a.operand).scale() / named("%").scale())
-                    }
+                    // A plain number is in percent already, as NumPy takes it.
+                    Role::Percent => match a.operand {
+                        Operand::Unit(u) => {
+                            to_scale_one(name, a.operand)?;
+                            Convert::scale(u.scale() / named("%").scale())
+                        }
+                        _ => Convert::None,
+                    },
                 };
             }
         }

@@ -1,0 +1,147 @@
+"""The backend adapter: how each kind of array with a unit is taken apart
+and put back together.
+
+Every front end (DimArray's NumPy functions, DaskDimArray, the Array API
+namespaces, and the JAX and PyTorch arrays) runs the same three steps for a
+function call: ask the core's rule table for a plan (``dimtensor._core``),
+convert the magnitudes as the plan says, call the backend's own function,
+and wrap each result with its unit. A :class:`Backend` supplies what
+differs between array libraries; it holds no unit rule.
+
+A backend is chosen per call from the operands (:func:`backend_of`): the
+lazy Dask backend as soon as one operand is lazy, so that mixing an eager
+array into a Dask expression never computes anything.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from dimtensor import _core
+from dimtensor._core import DimArray, Unit
+from dimtensor.errors import UnitStrippedError
+
+ONE = Unit("")
+IDENTITY = (1.0, 0.0)
+
+
+def unit_of(x: Any) -> Unit | None:
+    """The unit of a quantity of any backend (DimArray, DaskDimArray, …);
+    None for plain values (and arrays whose unit is not chosen yet)."""
+    if isinstance(x, DimArray) or hasattr(type(x), "__dimtensor_unit__"):
+        return x.__dimtensor_unit__  # type: ignore[no-any-return]
+    return None
+
+
+def is_quantity(x: Any) -> bool:
+    """A DimArray or another backend's array with a unit."""
+    return isinstance(x, DimArray) or hasattr(type(x), "__dimtensor_unit__")
+
+
+class Backend:
+    """One array library. Subclasses say how to reach magnitudes, how to
+    compute with them and how to wrap results; the default is NumPy."""
+
+    name = "numpy"
+    lazy = False
+
+    def owns(self, x: Any) -> bool:
+        """Whether ``x`` is this backend's quantity type."""
+        return isinstance(x, DimArray)
+
+    def raw(self, x: Any) -> Any:
+        """The magnitudes of a quantity, in its own unit; plain values as they are."""
+        if isinstance(x, DimArray):
+            return x._data
+        if isinstance(x, Unit):
+            return 1.0
+        if is_quantity(x):
+            raise TypeError(
+                f"a {type(x).__name__} cannot take part in a {self.name} computation; "
+                "convert it first"
+            )
+        return x
+
+    def convert(self, values: Any, conv: tuple[float, float]) -> Any:
+        """``a·values + b`` (``values`` itself for the identity)."""
+        a, b = conv
+        if (a, b) == IDENTITY:
+            return values
+        if isinstance(values, (int, float, complex)) and not isinstance(values, bool):
+            return values * a + b
+        scaled = np.multiply(values, a)
+        return np.add(scaled, b) if b else scaled
+
+    def wrap(self, values: Any, unit: Unit | None) -> Any:
+        """A quantity of this backend; ``None``: dimensionless."""
+        return _core._wrap(values, unit if unit is not None else ONE)
+
+    def pending(self, values: Any) -> Any:
+        """An array whose unit is not chosen yet (the namespace's ``zeros(n)``)."""
+        return _core._unit_pending(values)
+
+    def function(self, func: Callable[..., Any], name: str) -> Callable[..., Any]:
+        """What runs NumPy function ``func`` (rule ``name``) on magnitudes."""
+        return func
+
+    @functools.cached_property
+    def xp(self) -> Any:
+        """The Array API namespace of the magnitudes (array-api-compat's)."""
+        import array_api_compat.numpy
+
+        return array_api_compat.numpy
+
+    def deliver(self, values: Any, unit: Unit | None, out: Any, what: str) -> Any:
+        """The result written into ``out=`` (in out's unit): a DimArray
+        receives it converted; a plain ndarray receives the magnitudes in
+        ``unit`` (as NumPy's ufuncs do)."""
+        if isinstance(out, tuple):
+            (out,) = out
+        if not isinstance(out, DimArray):
+            np.copyto(out, values, casting="same_kind")
+            return out if unit is None else self.wrap(out, unit)
+        if unit is None:
+            raise TypeError(f"{what}: this result has no unit; pass a plain ndarray as out=")
+        if out.__dimtensor_unit__ is None:
+            out._adopt_unit(unit)
+        a, b = unit.conversion_affine(out.unit)
+        np.copyto(out._data, self.convert(values, (a, b)), casting="same_kind")
+        return out
+
+    def plain(self, x: Any, what: str) -> Any:
+        """An argument that takes no unit (a mask, indices, a count): plain
+        values of a dimensionless quantity; a unit there would be dropped."""
+        if not is_quantity(x):
+            return x
+        unit = unit_of(x)
+        if unit is not None and not unit.is_dimensionless:
+            raise UnitStrippedError(
+                f"{what} takes plain numbers here, not a quantity in '{unit}': its unit would "
+                "be dropped; pass .to_value(unit) if you mean the numbers"
+            )
+        return self.convert(self.raw(x), (unit.scale, 0.0) if unit is not None else IDENTITY)
+
+
+NUMPY = Backend()
+
+# Backends other than NumPy register here (Dask on import of dimtensor.dask).
+_OTHERS: list[Backend] = []
+
+
+def register(backend: Backend) -> None:
+    """Make ``backend`` known to :func:`backend_of` (lazy backends win)."""
+    _OTHERS.append(backend)
+    _OTHERS.sort(key=lambda b: not b.lazy)
+
+
+def backend_of(*xs: Any) -> Backend:
+    """The backend of a call on ``xs``: the first registered one that owns
+    an operand (lazy backends first), else NumPy."""
+    for b in _OTHERS:
+        if any(b.owns(x) for x in xs):
+            return b
+    return NUMPY

@@ -1,0 +1,89 @@
+"""The NumPy-function front end: ``np.concatenate(x, y)``, ``np.linalg.inv(a)``
+and every other NumPy function with a rule in the core's table, for every
+array type with a unit (DimArray, DaskDimArray, …) through one executor
+(:mod:`.call`) and the array type's backend (:mod:`dimtensor._backend`).
+
+A NumPy function without a rule raises ``TypeError`` naming it; the table
+of rules is ``docs/functions.md``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from dimtensor import _core
+from dimtensor._backend import Backend, unit_of
+
+from .call import Bound, call, rule
+
+__all__ = ["Bound", "apply", "call", "numpy_rules", "rule"]
+
+
+@functools.cache
+def numpy_rules() -> dict[Callable[..., Any], str]:
+    """NumPy's functions that have a rule, and the rule's name. Ufuncs are
+    not among them: ``__array_ufunc__`` applies the ufunc table."""
+    found: dict[Callable[..., Any], str] = {}
+    for name in _core.function_names():
+        obj: Any = np
+        for part in name.split("."):
+            obj = getattr(obj, part, None)
+        if callable(obj) and not isinstance(obj, np.ufunc):
+            found.setdefault(obj, name)
+    return found
+
+
+def _with_atol(
+    func: Callable[..., Any],
+    plain: bool,
+    a: Any,
+    b: Any,
+    rtol: Any = 1e-05,
+    atol: Any = None,
+    equal_nan: bool = False,
+) -> Any:
+    """isclose/allclose with NumPy's default ``atol=1e-8`` only for pure
+    numbers: an absolute tolerance in no unit means nothing for quantities
+    (1e-8 km is not 1e-8 nm), so it is 0 there unless given."""
+    if atol is None:
+        atol = 1e-8 if plain else 0.0
+    return func(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def _constant(name: str, backend: Backend) -> Callable[[Bound, bool], Any]:
+    """The known result of ``isin``/``array_equal`` across dimensions: nothing
+    can be equal."""
+
+    def known(b: Bound, value: bool) -> Any:
+        if name == "isin":
+            invert = b.get("invert")
+            flip = bool(invert) if isinstance(invert, (bool, np.bool_)) else False
+            shape = np.shape(backend.raw(b.get("element")))
+            return backend.xp.full(shape, value != flip, dtype=bool)
+        return value
+
+    return known
+
+
+def apply(
+    func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], backend: Backend
+) -> Any:
+    """``func(*args, **kwargs)`` for a NumPy function ``func`` on quantities."""
+    name = numpy_rules().get(func)
+    if name is None:
+        module = getattr(func, "__module__", "numpy") or "numpy"
+        raise TypeError(
+            f"dimtensor has no unit rule for {module}.{getattr(func, '__name__', '?')}; call it "
+            "on .magnitude() or .to_value(unit) and attach the unit you expect"
+        )
+    run = None
+    if name in ("isclose", "allclose"):
+        b = Bound(func, args, kwargs)
+        units = [unit_of(b.get(p)) for p in ("a", "b")]
+        plain = all(u is None or u.is_dimensionless for u in units)
+        run = functools.partial(_with_atol, backend.function(func, name), plain)
+    return call(name, func, args, kwargs, backend, run=run, constant=_constant(name, backend))

@@ -1,0 +1,224 @@
+"""One executor for every function with a rule in the core's table.
+
+:func:`call` binds a call's arguments to the parameters the function's rule
+names (by the function's own signature), asks the core for the plan
+(``_core.function_plan``: each operand's conversion and each result's
+unit), converts the magnitudes through the backend, runs the backend's
+function and wraps each result. It knows no unit rule: those are lines of
+the table in Rust.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from dimtensor import _core
+from dimtensor._backend import Backend, is_quantity
+
+_ABSENT = object()
+
+
+class Rule(NamedTuple):
+    """A function's rule as the executor needs it (see ``_core.function_rule``)."""
+
+    params: tuple[tuple[tuple[str, ...], str, bool], ...]
+    options: tuple[str, ...]
+    text: str
+
+
+@functools.cache
+def rule(name: str) -> Rule | None:
+    found = _core.function_rule(name)
+    if found is None:
+        return None
+    params, options, text = found
+    return Rule(tuple((tuple(n), s, p) for n, s, p in params), tuple(options), text)
+
+
+class Signature(NamedTuple):
+    positional: tuple[str, ...]
+    var_positional: str | None
+    order: tuple[str, ...]
+    keywords: frozenset[str]
+
+
+@functools.cache
+def signature(func: Callable[..., Any]) -> Signature:
+    try:
+        params = list(inspect.signature(func).parameters.values())
+    except (TypeError, ValueError):
+        raise TypeError(f"dimtensor cannot read the signature of {func!r}") from None
+    kinds = inspect.Parameter
+    positional = tuple(
+        p.name for p in params if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)
+    )
+    var = next((p.name for p in params if p.kind == kinds.VAR_POSITIONAL), None)
+    keywords = frozenset(
+        p.name for p in params if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)
+    )
+    return Signature(positional, var, tuple(p.name for p in params), keywords)
+
+
+class Bound:
+    """A call's arguments by parameter name, each kept where it was passed
+    (positionally or by keyword), so converted values go back in place."""
+
+    def __init__(self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]):
+        sig = signature(func)
+        self.func, self.sig = func, sig
+        self.args, self.kwargs = list(args), dict(kwargs)
+        self.where: dict[str, Any] = {}
+        for i in range(len(args)):
+            if i < len(sig.positional):
+                self.where[sig.positional[i]] = i
+            elif sig.var_positional is not None:
+                self.where[sig.var_positional] = slice(i, None)
+                break
+            else:
+                raise TypeError(
+                    f"{_name(func)}() takes at most {len(sig.positional)} positional "
+                    f"arguments ({len(args)} given)"
+                )
+        for k in kwargs:
+            if k in self.where:
+                raise TypeError(f"{_name(func)}() got multiple values for argument {k!r}")
+            self.where[k] = k
+
+    def resolve(self, names: tuple[str, ...]) -> str | None:
+        """The parameter a rule names: the first of ``names`` in the
+        signature, or ``#k``, the k-th parameter."""
+        for n in names:
+            if n.startswith("#"):
+                k = int(n[1:])
+                return self.sig.order[k] if k < len(self.sig.order) else None
+            if n in self.sig.order or n in self.where:
+                return n
+        return None
+
+    def get(self, name: str | None) -> Any:
+        at = self.where.get(name) if name is not None else None
+        if at is None:
+            return _ABSENT
+        if isinstance(at, int):
+            return self.args[at]
+        if isinstance(at, slice):
+            return tuple(self.args[at])
+        return self.kwargs[at]
+
+    def set(self, name: str, value: Any) -> None:
+        at = self.where[name]
+        if isinstance(at, int):
+            self.args[at] = value
+        elif isinstance(at, slice):
+            self.args[at] = list(value)
+        else:
+            self.kwargs[at] = value
+
+    def pop(self, name: str) -> Any:
+        value = self.get(name)
+        if value is not _ABSENT:
+            at = self.where.pop(name)
+            if isinstance(at, str):
+                del self.kwargs[at]
+            else:
+                self.args[at] = None
+        return value
+
+
+def _name(func: Callable[..., Any]) -> str:
+    return getattr(func, "__name__", repr(func))
+
+
+def _passes(v: Any) -> bool:
+    """An integer or text in a `?` parameter: a count or a method name."""
+    return isinstance(v, (int, str)) and not isinstance(v, bool)
+
+
+def call(
+    name: str,
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    backend: Backend,
+    *,
+    run: Callable[..., Any] | None = None,
+    wrap_plain: bool = False,
+    constant: Callable[[Bound, bool], Any] | None = None,
+) -> Any:
+    """``func(*args, **kwargs)`` with units, by the rule ``name`` of the
+    core's table, on ``backend``.
+
+    ``func`` gives the signature the arguments are bound by; ``run`` (the
+    backend's own function by default) computes on the converted
+    magnitudes. ``wrap_plain``: results without a unit become dimensionless
+    quantities (the Array API's arrays) instead of staying plain values.
+    ``constant(bound, value)``: the result of an ``=`` rule whose operands'
+    dimensions differ (nothing runs then).
+    """
+    r = rule(name)
+    if r is None:
+        raise TypeError(f"dimtensor has no unit rule for {name}")
+    b = Bound(func, args, kwargs)
+    out = b.pop("out") if "out" in b.where else None
+    resolved: list[str | None] = []
+    values: list[list[Any] | None] = []
+    for names, seq, passthrough in r.params:
+        pname = b.resolve(names)
+        v = b.get(pname)
+        resolved.append(pname)
+        if v is _ABSENT or v is None or (passthrough and seq == "one" and _passes(v)):
+            values.append(None)
+        elif seq == "one":
+            values.append([v])
+        else:
+            values.append(list(v))
+    options = {o: b.get(o) for o in r.options if b.get(o) is not _ABSENT}
+    convs, units, _repeat, known = _core.function_plan(name, values, options)
+    if known is not None:
+        if constant is None:
+            raise TypeError(f"{name}: no known result for operands of different dimensions")
+        return constant(b, known)
+    listed = {p for p in resolved if p is not None}
+    for (_, seq, _), pname, vals, cs in zip(r.params, resolved, values, convs, strict=True):
+        if vals is None or pname is None:
+            continue
+        done = [backend.convert(backend.raw(x), c) for x, c in zip(vals, cs, strict=True)]
+        if seq == "one":
+            b.set(pname, done[0])
+        else:
+            container = type(b.get(pname))
+            b.set(pname, container(done) if container in (list, tuple) else done)
+    # Every other argument takes plain numbers: a dimensionless quantity's
+    # values at scale 1, never a dropped unit.
+    for pname in list(b.where):
+        if pname not in listed:
+            v = b.get(pname)
+            if is_quantity(v):
+                b.set(pname, backend.plain(v, f"{name}'s argument {pname!r}"))
+    fn = run if run is not None else backend.function(func, name)
+    result = fn(*b.args, **b.kwargs)
+    if out is not None:
+        return backend.deliver(result, units[0] if units else None, out, name)
+    return wrap_results(result, units, backend, wrap_plain)
+
+
+def wrap_results(result: Any, units: list[Any], backend: Backend, wrap_plain: bool) -> Any:
+    """Each result with its unit (the last unit applies to further results;
+    None: a plain result)."""
+
+    def one(values: Any, unit: Any) -> Any:
+        if unit is None and not wrap_plain:
+            return values
+        return backend.wrap(values, unit)
+
+    if not isinstance(result, (tuple, list)):
+        return one(result, units[0] if units else None)
+    if not units:
+        return result
+    items = [one(v, units[min(i, len(units) - 1)]) for i, v in enumerate(result)]
+    if hasattr(result, "_fields"):
+        return type(result)(*items)
+    return type(result)(items)
