@@ -36,7 +36,7 @@ struct Parser<'a> {
 
 fn is_name_char(c: char) -> bool {
     (c.is_alphabetic() && c != SUPERSCRIPT_SLASH)
-        || matches!(c, '_' | '°' | '%' | '′' | '″' | '℃' | '℉')
+        || matches!(c, '_' | '°' | '%' | '‰' | '′' | '″' | '℃' | '℉' | '☉' | '⊕')
 }
 
 fn is_superscript(c: char) -> bool {
@@ -232,6 +232,9 @@ impl<'a> Parser<'a> {
         let word = &self.text[at..self.pos];
         if let Some(u) = registry().get(word) {
             return Ok(u.clone());
+        }
+        if let Some(why) = registry().refusal(word) {
+            return Err(self.err(at, format!("{word:?} is not a unit here: {why}")));
         }
         if word == "since" {
             return Err(self.err(at, "time reference units ('days since 1970-01-01') are points in time, not units; they are not supported"));

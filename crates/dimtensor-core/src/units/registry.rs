@@ -68,6 +68,33 @@ const SI_PREFIXES: [Prefix; 24] = [
 /// also what Python identifiers normalise `µ` to, and ASCII `u`).
 const MICRO_ALIASES: [&str; 2] = ["μ", "u"];
 
+/// More names for some prefixed forms (`micron` is the µm).
+const PREFIXED_ALIASES: [(&str, &[&str]); 4] = [
+    ("µm", &["micron", "microns"]),
+    ("fm", &["fermi", "fermis"]),
+    ("mGal", &["milligal", "milligals"]),
+    ("µGal", &["microgal", "microgals"]),
+];
+
+/// Names that are not units, with the reason and what to write instead:
+/// each is read as two different units in common use (or as a shifted
+/// scale), and a guess would be a wrong number with a right-looking unit.
+const REFUSED: [(&str, &str); 13] = [
+    ("ppt", "it means parts per thousand (salinity) or parts per trillion (UDUNITS); write permille (‰, 1e-3) or pptv (1e-12)"),
+    ("ton", "it means the short ton (2000 lb), the long ton (2240 lb) or the tonne (1000 kg); write short_ton, long_ton or t"),
+    ("tons", "it means the short ton (2000 lb), the long ton (2240 lb) or the tonne (1000 kg); write short_tons, long_tons or t"),
+    ("mil", "it means a thousandth of an inch (UDUNITS, astropy) or an angle (pint); write thou for the length, mrad for the angle"),
+    ("mils", "it means a thousandth of an inch (UDUNITS, astropy) or an angle (pint); write thou for the length, mrad for the angle"),
+    ("cycle", "UDUNITS, pint and astropy read it as 2π rad, so that cycle/s would be 2π Hz; write turn for the angle, Hz for cycles per second"),
+    ("cycles", "UDUNITS, pint and astropy read it as 2π rad, so that cycles/s would be 2π Hz; write turn for the angle, Hz for cycles per second"),
+    ("barrel", "it means the petroleum barrel (42 US gal) or the US liquid barrel (31.5 US gal); write bbl (oil_barrel) for 42 US gal, or gal"),
+    ("barrels", "it means the petroleum barrel (42 US gal) or the US liquid barrel (31.5 US gal); write bbl (oil_barrel) for 42 US gal, or gal"),
+    ("therm", "the US therm (105.4804 MJ) and the EC therm (105.506 MJ) differ; write MJ"),
+    ("Cal", "the food Calorie is 1000 cal; write kcal (or cal for the small calorie)"),
+    ("psig", "gauge pressure is measured from the local atmospheric pressure, not from zero: a shifted scale with no fixed offset; write the absolute pressure in psi, or the difference as a pressure"),
+    ("barg", "gauge pressure is measured from the local atmospheric pressure, not from zero: a shifted scale with no fixed offset; write the absolute pressure in bar, or the difference as a pressure"),
+];
+
 /// IEC binary prefixes (powers of 1024), for bit and byte.
 const BINARY_PREFIXES: [(&str, &str, i32); 8] = [
     ("Ki", "kibi", 10),
@@ -219,6 +246,16 @@ const DOSE: [i16; 7] = [2, 0, -2, 0, 0, 0, 0];
 const VISCOSITY: [i16; 7] = [-1, 1, -1, 0, 0, 0, 0];
 const KINEMATIC: [i16; 7] = [2, 0, -1, 0, 0, 0, 0];
 const MAG_FIELD: [i16; 7] = [0, 1, -2, -1, 0, 0, 0];
+const ACCEL: [i16; 7] = [1, 0, -2, 0, 0, 0, 0];
+const CHARGE: [i16; 7] = [0, 0, 1, 1, 0, 0, 0];
+const MOLARITY: [i16; 7] = [-3, 0, 0, 0, 0, 1, 0];
+const COLUMN_AMOUNT: [i16; 7] = [-2, 0, 0, 0, 0, 1, 0];
+const FLOW: [i16; 7] = [3, 0, -1, 0, 0, 0, 0];
+const SPECTRAL_FLUX: [i16; 7] = [0, 1, -2, 0, 0, 0, 0];
+const DIPOLE: [i16; 7] = [1, 0, 1, 1, 0, 0, 0];
+const MAG_FLUX: [i16; 7] = [2, 1, -2, -1, 0, 0, 0];
+const H_FIELD: [i16; 7] = [-1, 0, 0, 1, 0, 0, 0];
+const LUMINANCE: [i16; 7] = [-2, 0, 0, 0, 0, 0, 1];
 
 use Prefixes::{All, Data, Only};
 use Scale::{Dec, Val};
@@ -229,6 +266,27 @@ const YEAR: f64 = 31_557_600.0;
 const AU: f64 = 149_597_870_700.0;
 const LBF: f64 = 0.453_592_37 * 9.806_65;
 const INCH: f64 = 0.0254;
+/// The pound-force, N, exactly (0.45359237 kg × 9.80665 m/s², NIST SP 811 B.8).
+const LBF_EXACT: f64 = 4.448_221_615_260_5;
+/// The international foot, m.
+const FOOT: f64 = 0.3048;
+/// The international table Btu, J (the registry's `BTU`).
+const BTU_IT: f64 = 1_055.055_852_62;
+/// The molar gas constant k·N_A, J/(mol·K), exact since the 2019 SI.
+const GAS_CONSTANT: f64 = 1.380_649e-23 * 6.022_140_76e23;
+/// IAU 2015 Resolution B3 nominal mass parameters (GM)ᴺ, m³/s².
+const GM_SUN: f64 = 1.327_124_4e20;
+const GM_EARTH: f64 = 3.986_004e14;
+const GM_JUPITER: f64 = 1.266_865_3e17;
+
+/// A CODATA 2022 value from the constants table (one copy of each number).
+fn codata(key: &str) -> f64 {
+    crate::units::constants::codata()
+        .iter()
+        .find(|c| c.key == key)
+        .map(|c| c.value)
+        .expect("registry constant is in the CODATA table")
+}
 
 fn definitions() -> Vec<Def> {
     vec![
@@ -304,7 +362,8 @@ fn definitions() -> Vec<Def> {
             .prefixes(All)
             .simplify(),
         def("S", [-2, -1, 3, 2, 0, 0, 0], Dec("1"))
-            .long(&["siemens"])
+            .alias(&["mho"])
+            .long(&["siemens", "mhos"])
             .prefixes(All)
             .simplify(),
         def("Wb", [2, 1, -2, -1, 0, 0, 0], Dec("1"))
@@ -426,16 +485,18 @@ fn definitions() -> Vec<Def> {
             .prefixes(Only(&["k", "M", "G"])),
         def("ly", LEN, Val(299_792_458.0 * YEAR))
             .cf("light_year")
+            .alias(&["lyr"])
             .long(&["light_year", "light_years", "lightyear", "lightyears"]),
         def("\u{c5}", LEN, Dec("1e-10"))
             .ascii("angstrom")
             .latex("\\mathring{A}")
-            .alias(&["\u{212b}"])
+            .alias(&["\u{212b}", "Angstrom"])
             .long(&["angstrom", "angstroms", "ångström", "ångströms"]),
         // Pressure.
+        // `bar` is also a long name, so that `millibar`, `decibar` parse.
         def("bar", PRESSURE, Dec("1e5"))
-            .long(&["bars"])
-            .prefixes(Only(&["m", "k", "M", "µ"])),
+            .long(&["bar", "bars"])
+            .prefixes(Only(&["m", "k", "M", "µ", "d"])),
         def("atm", PRESSURE, Dec("101325")).long(&["atmosphere", "atmospheres"]),
         def("Torr", PRESSURE, Val(101_325.0 / 760.0))
             .alias(&["torr"])
@@ -447,7 +508,9 @@ fn definitions() -> Vec<Def> {
                 "millimetre_of_mercury",
                 "millimeter_of_mercury",
             ]),
-        def("psi", PRESSURE, Val(LBF / (INCH * INCH))).long(&["pound_per_square_inch"]),
+        def("psi", PRESSURE, Val(LBF / (INCH * INCH)))
+            .alias(&["psia"])
+            .long(&["pound_per_square_inch", "pounds_per_square_inch"]),
         // Energy.
         def("cal", ENERGY, Dec("4.184"))
             .long(&["calorie", "calories"])
@@ -491,7 +554,219 @@ fn definitions() -> Vec<Def> {
             .latex("\\%")
             .cf("percent")
             .long(&["percent"]),
-        def("ppm", NONE, Dec("1e-6")).long(&["parts_per_million"]),
+        def("ppm", NONE, Dec("1e-6"))
+            .alias(&["ppmv"])
+            .long(&["parts_per_million"]),
+        // ppb and pptv as in UDUNITS-2 (ppmv, ppbv: its volume-ratio spellings).
+        def("ppb", NONE, Dec("1e-9"))
+            .alias(&["ppbv"])
+            .long(&["parts_per_billion"]),
+        // Parts per trillion; bare `ppt` is refused (see REFUSED). ‰ is the
+        // per mille of ISO 80000-1.
+        def("pptv", NONE, Dec("1e-12")).long(&["parts_per_trillion"]),
+        def("\u{2030}", NONE, Dec("1e-3")).ascii("permille").long(&[
+            "permille",
+            "per_mille",
+            "permil",
+        ]),
+        // ---- Units added for everyday breadth. Each group names the standard
+        // that defines it; exact definitions are kept exact (decimal text, or
+        // the defining arithmetic when the value is not a terminating decimal).
+        //
+        // Time, consistent with the Julian `yr`: week, fortnight and month =
+        // yr/12 as in UDUNITS-2 (and pint); the Julian century of 36525 d is
+        // the one of IAU ephemerides.
+        def("wk", TIME, Dec("604800")).long(&["week", "weeks"]),
+        def("fortnight", TIME, Dec("1209600")).long(&["fortnights"]),
+        def("month", TIME, Val(YEAR / 12.0)).long(&["months"]),
+        def("century", TIME, Val(YEAR * 100.0)).long(&["centuries"]),
+        // Angles and rotation (dimensionless, per SI). turn = 2π rad (UDUNITS-2);
+        // r/min = 2π rad / 60 s (NIST SP 811 (2008) B.8); gon = π/200 rad
+        // (ISO 80000-3); the hour angle is 15° (astronomical convention).
+        // Note: like rad/s, rpm converts to Hz as 1 rad/s = 1/s (SI 2019
+        // angles are dimensionless); 60 rpm is 2π rad/s, not 1 Hz.
+        def("turn", NONE, Val(2.0 * PI)).alias(&["rev"]).long(&[
+            "turns",
+            "revolution",
+            "revolutions",
+        ]),
+        def("rpm", RATE, Val(2.0 * PI / 60.0))
+            .long(&["revolution_per_minute", "revolutions_per_minute"]),
+        def("gon", NONE, Val(PI / 200.0)).long(&["gons", "gradian", "gradians"]),
+        def("hourangle", NONE, Val(PI / 12.0)).long(&["hourangles", "hour_angle"]),
+        // US customary and imperial, international yard and pound of 1959
+        // (NIST SP 811 (2008) B.8; NIST Handbook 44 App. C). The acre and
+        // acre-foot use the international foot: the US survey foot was
+        // deprecated from 2023 (Federal Register 85 FR 62698, 2020); it stays
+        // available as ftUS for legacy survey data.
+        def("thou", LEN, Dec("2.54e-5")).long(&["thous"]),
+        def("ftUS", LEN, Val(1200.0 / 3937.0)).long(&[
+            "US_survey_foot",
+            "US_survey_feet",
+            "survey_foot",
+            "survey_feet",
+        ]),
+        def("acre", AREA, Dec("4046.8564224")).long(&["acres"]),
+        def("acre_foot", VOLUME, Dec("1233.48183754752")).long(&["acre_feet"]),
+        def("mph", SPEED, Dec("0.44704")).long(&["mile_per_hour", "miles_per_hour"]),
+        // cm³ (UDUNITS-2); the imperial gallon and the petroleum barrel from
+        // NIST SP 811 (2008) B.8.
+        def("cc", VOLUME, Dec("1e-6")).long(&[
+            "cubic_centimetre",
+            "cubic_centimetres",
+            "cubic_centimeter",
+            "cubic_centimeters",
+        ]),
+        def("imperial_gallon", VOLUME, Dec("4.54609e-3")).long(&[
+            "imperial_gallons",
+            "UK_gallon",
+            "UK_gallons",
+        ]),
+        // The petroleum barrel, 42 US gallons. No prefixes: the trade writes
+        // Mbbl for a thousand barrels, which an SI prefix would misread.
+        def("bbl", VOLUME, Dec("0.158987294928")).long(&[
+            "oil_barrel",
+            "oil_barrels",
+            "barrel_of_oil",
+            "barrels_of_oil",
+        ]),
+        def("gr", MASS, Dec("6.479891e-5")).long(&["grain", "grains"]),
+        def("slug", MASS, Val(LBF_EXACT / FOOT)).long(&["slugs"]),
+        def("short_ton", MASS, Dec("907.18474")).long(&["short_tons"]),
+        def("long_ton", MASS, Dec("1016.0469088")).long(&["long_tons"]),
+        // Force and pressure (NIST SP 811 (2008) B.8): lbf = 0.45359237 kg ×
+        // 9.80665 m/s² exactly; kgf = 9.80665 N; kip = 1000 lbf; the
+        // conventional inch of mercury is 25.4 × the registry's mmHg.
+        def("lbf", FORCE, Dec("4.4482216152605")).long(&[
+            "pound_force",
+            "pounds_force",
+            "force_pound",
+        ]),
+        def("gf", FORCE, Dec("9.80665e-3"))
+            .long(&["gram_force", "grams_force"])
+            .prefixes(Only(&["k"])),
+        def("kip", FORCE, Dec("4448.2216152605")).long(&["kips"]),
+        def("ksi", PRESSURE, Val(1000.0 * LBF_EXACT / (INCH * INCH)))
+            .long(&["kip_per_square_inch", "kips_per_square_inch"]),
+        def("inHg", PRESSURE, Dec("3386.388640341"))
+            .alias(&["in_Hg"])
+            .long(&[
+                "inch_Hg",
+                "inches_Hg",
+                "inch_of_mercury",
+                "inches_of_mercury",
+            ]),
+        // Power and energy (NIST SP 811 (2008) B.8): mechanical horsepower
+        // 550 ft·lbf/s; ton of refrigeration 12000 Btu_IT/h; ton of TNT
+        // 4.184e9 J by convention. Volt-ampere and var: IEC 80000-6.
+        def("hp", POWER, Dec("745.69987158227022")).long(&["horsepower"]),
+        def("TR", POWER, Val(BTU_IT * 12_000.0 / 3600.0)).long(&[
+            "ton_of_refrigeration",
+            "tons_of_refrigeration",
+            "refrigeration_ton",
+            "refrigeration_tons",
+        ]),
+        def("tTNT", ENERGY, Dec("4.184e9"))
+            .long(&["ton_TNT", "tons_TNT", "ton_of_TNT", "tons_of_TNT"])
+            .prefixes(Only(&["k", "M", "G"])),
+        def("VA", POWER, Dec("1"))
+            .long(&["volt_ampere", "volt_amperes"])
+            .prefixes(Only(&["k", "M", "G"])),
+        def("var", POWER, Dec("1"))
+            .long(&["var", "vars", "volt_ampere_reactive"])
+            .prefixes(Only(&["k", "M", "G"])),
+        // Electricity and magnetism: A·h (NIST SP 811 B.8); the debye is
+        // 1e-21/c C·m (IUPAC Green Book, 2007); maxwell and oersted, the CGS
+        // units beside the gauss, with their SI equivalents (NIST SP 811 B.8).
+        def("Ah", CHARGE, Dec("3600"))
+            .long(&["ampere_hour", "ampere_hours", "amp_hour", "amp_hours"])
+            .prefixes(Only(&["m", "k"])),
+        def("D", DIPOLE, Val(1e-21 / 299_792_458.0)).long(&["debye", "debyes"]),
+        def("Mx", MAG_FLUX, Dec("1e-8")).long(&["maxwell", "maxwells"]),
+        def("Oe", H_FIELD, Val(1000.0 / (4.0 * PI))).long(&["oersted", "oersteds", "ørsted"]),
+        // Radioactivity and dose (NIST SP 811 B.8): the curie 3.7e10 Bq
+        // exactly, the rem 0.01 Sv. (The dose `rad` is refused: it is the radian.)
+        def("Ci", RATE, Dec("3.7e10"))
+            .long(&["curie", "curies"])
+            .prefixes(Only(&["k", "m", "µ", "n", "p"])),
+        def("rem", DOSE, Dec("0.01"))
+            .long(&["rem", "rems"])
+            .prefixes(Only(&["m"])),
+        // Chemistry: molar = mol/L (IUPAC Green Book, 2007); the Dobson unit,
+        // 10 µm of pure ozone at 273.15 K and 101.325 kPa (IUPAC Gold Book; WMO),
+        // as an amount per area: 1e-5 m × p₀/(R T₀) ≈ 446.15 µmol/m².
+        def("M", MOLARITY, Dec("1e3"))
+            .long(&["molar"])
+            .prefixes(Only(&["m", "µ", "n", "p", "f", "a"])),
+        def(
+            "DU",
+            COLUMN_AMOUNT,
+            Val(1e-5 * 101_325.0 / (GAS_CONSTANT * 273.15)),
+        )
+        .long(&["dobson", "dobsons", "dobson_unit", "dobson_units"]),
+        // Atomic units: CODATA 2022 values from the constants table; the
+        // rydberg is half a hartree (hc R∞ = E_h/2).
+        def("Eh", ENERGY, Val(codata("E_h")))
+            .latex("E_{\\mathrm{h}}")
+            .alias(&["E_h"])
+            .long(&["hartree", "hartrees"]),
+        def("Ry", ENERGY, Val(codata("E_h") / 2.0)).long(&["rydberg", "rydbergs"]),
+        def("bohr", LEN, Val(codata("a_0"))).long(&["bohrs", "bohr_radius"]),
+        // Nuclear and particle physics: the barn, 1e-28 m² (NIST SP 811 B.8).
+        def("b", AREA, Dec("1e-28"))
+            .long(&["barn", "barns"])
+            .prefixes(Only(&["m", "µ", "n", "p", "f", "a"])),
+        // Geodesy, oceanography, light. Gal = 1 cm/s² and footcandle = lm/ft²
+        // (NIST SP 811 B.8); sverdrup = 1e6 m³/s and nit = cd/m² (UDUNITS-2;
+        // the sverdrup's symbol Sv is the sievert, so it goes by its name).
+        def("Gal", ACCEL, Dec("1e-2"))
+            .long(&["galileo", "galileos"])
+            .prefixes(Only(&["m", "µ"])),
+        def("sverdrup", FLOW, Dec("1e6")).long(&["sverdrups"]),
+        def("nit", LUMINANCE, Dec("1")).long(&["nits"]),
+        def("fc", LUMINANCE, Val(1.0 / (FOOT * FOOT))).long(&[
+            "footcandle",
+            "footcandles",
+            "foot_candle",
+            "foot_candles",
+        ]),
+        // Astronomy. The jansky, 1e-26 W m⁻² Hz⁻¹ (IAU, 1973). The foe (bethe),
+        // 1e51 erg. IAU 2015 Resolution B3 nominal solar and planetary units:
+        // R☉ᴺ, L☉ᴺ, equatorial R⊕ᴺ and R♃ᴺ exactly; masses from the nominal
+        // mass parameters (GM)ᴺ divided by the CODATA 2022 G, as the resolution
+        // prescribes (G's relative uncertainty, 2.2e-5, carries over).
+        def("Jy", SPECTRAL_FLUX, Dec("1e-26"))
+            .long(&["jansky", "janskys", "Jansky"])
+            .prefixes(Only(&["k", "M", "m", "µ", "n"])),
+        def("foe", ENERGY, Dec("1e44")).long(&["bethe", "bethes", "foes"]),
+        def("R_sun", LEN, Dec("6.957e8"))
+            .latex("R_{\\odot}")
+            .alias(&["R\u{2609}", "Rsun", "solRad"])
+            .long(&["solar_radius", "solar_radii"]),
+        def("L_sun", POWER, Dec("3.828e26"))
+            .latex("L_{\\odot}")
+            .alias(&["L\u{2609}", "Lsun", "solLum"])
+            .long(&["solar_luminosity", "solar_luminosities"]),
+        def("M_sun", MASS, Val(GM_SUN / codata("G")))
+            .latex("M_{\\odot}")
+            .alias(&["M\u{2609}", "Msun", "solMass"])
+            .long(&["solar_mass", "solar_masses"]),
+        def("R_earth", LEN, Dec("6.3781e6"))
+            .latex("R_{\\oplus}")
+            .alias(&["R\u{2295}", "Rearth", "earthRad"])
+            .long(&["earth_radius", "earth_radii"]),
+        def("M_earth", MASS, Val(GM_EARTH / codata("G")))
+            .latex("M_{\\oplus}")
+            .alias(&["M\u{2295}", "Mearth", "earthMass"])
+            .long(&["earth_mass", "earth_masses"]),
+        def("R_jup", LEN, Dec("7.1492e7"))
+            .latex("R_{\\mathrm{J}}")
+            .alias(&["Rjup", "R_jupiter", "Rjupiter", "jupiterRad"])
+            .long(&["jupiter_radius", "jupiter_radii"]),
+        def("M_jup", MASS, Val(GM_JUPITER / codata("G")))
+            .latex("M_{\\mathrm{J}}")
+            .alias(&["Mjup", "M_jupiter", "Mjupiter", "jupiterMass"])
+            .long(&["jupiter_mass", "jupiter_masses"]),
         // Offset temperatures and their intervals.
         def("°F", TEMP, Val(5.0 / 9.0))
             .ascii("degF")
@@ -535,6 +810,9 @@ pub struct Registry {
     candidates: FxHashMap<Dimension, Vec<Unit>>,
     /// SI base units in symbol order kg, m, s, A, K, mol, cd (`kg·m²/s²`).
     base: Vec<(usize, NameRef)>,
+    /// Names a unit wanted but an earlier one holds: (name, the unit that
+    /// did not get it). The registry's collisions, for review by tests.
+    shadowed: Vec<(Box<str>, String)>,
 }
 
 fn name_of(def: &Def, p: Option<&Prefix>) -> Name {
@@ -555,8 +833,16 @@ fn name_of(def: &Def, p: Option<&Prefix>) -> Name {
 
 impl Registry {
     fn insert(&mut self, key: String, unit: &Unit) {
-        if let Entry::Vacant(v) = self.by_name.entry(key.into()) {
-            v.insert(unit.clone());
+        match self.by_name.entry(key.into()) {
+            Entry::Vacant(v) => {
+                v.insert(unit.clone());
+            }
+            Entry::Occupied(o) => {
+                let entry = (o.key().clone(), unit.symbol());
+                if !o.get().identical(unit) && !self.shadowed.contains(&entry) {
+                    self.shadowed.push(entry);
+                }
+            }
         }
     }
 
@@ -565,6 +851,7 @@ impl Registry {
             by_name: FxHashMap::default(),
             candidates: FxHashMap::default(),
             base: Vec::new(),
+            shadowed: Vec::new(),
         };
         let defs = definitions();
         let make = |d: &Def, p: Option<&Prefix>, scale: f64| {
@@ -642,6 +929,12 @@ impl Registry {
                 reg.candidates.entry(d.dim).or_default().push(u.clone());
             }
         }
+        for (sym, names) in PREFIXED_ALIASES {
+            let u = reg.by_name[sym].clone();
+            for n in names {
+                reg.insert(n.to_string(), &u);
+            }
+        }
         for d in defs.iter().filter(|d| matches!(d.prefixes, Data)) {
             for (sym, long, exp) in BINARY_PREFIXES {
                 let scale = d.scale.value() * 2f64.powi(exp);
@@ -682,6 +975,34 @@ impl Registry {
         self.by_name.keys().map(|k| &**k)
     }
 
+    /// Names that more than one unit wanted, with the symbol of the unit
+    /// that did not get the name (`("Gs", "gigasecond")`: `Gs` is the gauss).
+    pub fn shadowed(&self) -> &[(Box<str>, String)] {
+        &self.shadowed
+    }
+
+    /// Why `name` is deliberately not a unit, and what to write instead
+    /// (`ppt`: parts per thousand or per trillion).
+    pub fn refusal(&self, name: &str) -> Option<&'static str> {
+        REFUSED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, why)| *why)
+    }
+
+    /// Every deliberately refused name.
+    pub fn refused_names(&self) -> impl Iterator<Item = &'static str> {
+        REFUSED.iter().map(|(n, _)| *n)
+    }
+
+    /// Whether a symbol's term is a registered dimensionless unit (`rad`,
+    /// `sr`, `%`, `bit`): a name that the base form would drop.
+    fn is_dimensionless_name(&self, t: &Term) -> bool {
+        self.by_name
+            .get(&*t.name.unicode)
+            .is_some_and(|u| u.dimension().is_dimensionless())
+    }
+
     /// The same unit in SI base units, scale 1 (`kg·m²/s²` for an energy).
     pub fn to_base(&self, u: &Unit) -> Unit {
         if u.is_interval() {
@@ -703,18 +1024,34 @@ impl Registry {
 
     /// A registered name for `u` when one matches exactly (`kg·m²/s²` → `J`,
     /// `1000·J/s` → `kW`); a dimensionless unit of scale 1 becomes `1`.
-    /// Otherwise `u` unchanged.
+    /// Otherwise, for a unit of scale 1, its SI base form when that is
+    /// written with fewer parts (`Pa·mol/J` → `mol/m³`, `N·s/kg` → `m/s`)
+    /// and drops no named angle or ratio (`rad/s` stays). Otherwise `u`
+    /// unchanged.
     pub fn simplified(&self, u: &Unit) -> Unit {
         if u.has_offset() || (u.terms().len() <= 1 && u.factor() == 1.0) {
             return u.clone();
         }
-        if u.dimension().is_dimensionless() && crate::units::unit::close(u.scale(), 1.0) {
+        let unit_scale = close(u.scale(), 1.0);
+        if u.dimension().is_dimensionless() && unit_scale {
             return Unit::one();
         }
-        self.candidates
+        if let Some(c) = self
+            .candidates
             .get(&u.dimension())
             .and_then(|cands| cands.iter().find(|c| *c == u))
-            .map_or_else(|| u.clone(), |c| u.with_symbol_of(c))
+        {
+            return u.with_symbol_of(c);
+        }
+        // Parts written: the terms, and a numeric factor if there is one.
+        let parts = |x: &Unit| x.terms().len() + usize::from(x.factor() != 1.0);
+        if unit_scale && !u.terms().iter().any(|t| self.is_dimensionless_name(t)) {
+            let base = self.to_base(u);
+            if parts(&base) < parts(u) {
+                return u.with_symbol_of(&base);
+            }
+        }
+        u.clone()
     }
 }
 
