@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any, Final, final
+from typing import Any, ClassVar, Final, final
 
 from typing_extensions import disjoint_base
 
@@ -311,6 +311,8 @@ class DimArray:
 @final
 class FusedProgram:
     """A fused element-wise expression, evaluated in one pass (Rust)."""
+
+    OPERATIONS: ClassVar[list[tuple[str, int, bool]]]
 
     def __new__(cls, nodes: Sequence[tuple[Any, ...]], n_inputs: int) -> FusedProgram: ...
     @property

@@ -6,7 +6,7 @@
 use std::num::NonZeroUsize;
 
 use dimtensor_core::compute::fused::{
-    eval_bool_with, eval_with, Float, Node, Operand, Options, Program,
+    eval_bool_with, eval_with, Binary, Float, Node, Operand, Options, Program, Unary,
 };
 use numpy::{
     BorrowError, Element, PyArrayDescr, PyArrayDescrMethods, PyArrayDyn, PyArrayMethods,
@@ -331,6 +331,18 @@ type Reduced<'py> = (Bound<'py, PyType>, (Vec<Bound<'py, PyTuple>>, usize));
 
 #[pymethods]
 impl PyFusedProgram {
+    /// The element-wise operations a program evaluates, by NumPy's ufunc
+    /// names: `(name, number of operands, whether the result is a truth
+    /// value)`. The one list of them: Python's tracers ask it which ufuncs
+    /// can be fused.
+    #[classattr]
+    #[pyo3(name = "OPERATIONS")]
+    fn operations() -> Vec<(&'static str, usize, bool)> {
+        let unary = Unary::ALL.iter().map(|u| (u.name(), 1, u.is_boolean()));
+        let binary = Binary::ALL.iter().map(|b| (b.name(), 2, b.is_boolean()));
+        unary.chain(binary).collect()
+    }
+
     /// `nodes`: tuples in topological order, the last the result:
     /// `("input", k)`, `("const", x)`, `(unary, a)`, `("affine", a, scale,
     /// offset)`, `("powi", a, n)`, `(binary, a, b)`, `("where", c, a, b)`,

@@ -121,7 +121,8 @@ class DaskDimArray:
             target = _as_unit(target)
             a, b = data._unit.conversion_affine(target)
             self._arr = None
-            self._pending = data._pending_like(_fusion.affine(data._node(), a, b))
+            node, size = data._node()
+            self._pending = data._pending_like(_fusion.affine(node, a, b), size=size + 1)
             self._unit = target
             return
         if isinstance(data, DaskDimArray):
@@ -160,12 +161,23 @@ class DaskDimArray:
         arr = self._arr
         return arr is not None and arr.dtype in _fusion.FLOATS and not math.isnan(arr.size)
 
-    def _node(self) -> Any:
-        return self._pending.node if self._pending is not None else ("leaf", self._arr)
+    def _node(self) -> tuple[Any, int]:
+        """This array as a node of a fused chain, and the operations in it:
+        a chain of ``_fusion.CHAIN_LIMIT`` becomes a layer first (its dask
+        array is a leaf of what follows)."""
+        p = self._pending
+        if p is None:
+            return ("leaf", self._arr), 0
+        if p.size >= _fusion.CHAIN_LIMIT:
+            return ("leaf", self._data), 0
+        return p.node, p.size
 
-    def _pending_like(self, node: Any, boolean: bool = False, dtype: Any = None) -> _Pending:
+    def _pending_like(
+        self, node: Any, boolean: bool = False, dtype: Any = None, size: int = 1
+    ) -> _Pending:
         shape, chunks = self.shape, self.chunks
-        return _Pending(node, shape, chunks, np.dtype(dtype or self._compute_dtype()), boolean)
+        dtype = np.dtype(dtype or self._compute_dtype())
+        return _Pending(node, shape, chunks, dtype, boolean, size)
 
     def _compute_dtype(self) -> np.dtype[Any]:
         if self._pending is not None:
@@ -785,31 +797,41 @@ class _Pending:
     """A chain of elementwise operations not yet in the graph: a node tree
     (see dimtensor._fusion) over dask arrays of one shape and chunking."""
 
-    __slots__ = ("boolean", "chunks", "dtype", "node", "shape")
+    __slots__ = ("boolean", "chunks", "dtype", "node", "shape", "size")
 
     def __init__(
-        self, node: Any, shape: Any, chunks: Any, dtype: np.dtype[Any], boolean: bool
+        self,
+        node: Any,
+        shape: Any,
+        chunks: Any,
+        dtype: np.dtype[Any],
+        boolean: bool,
+        size: int = 1,
     ) -> None:
         self.node, self.shape, self.chunks = node, shape, chunks
         self.dtype, self.boolean = dtype, boolean
+        # Operations in the chain (an upper bound: shared parts count twice).
+        self.size = size
 
     def compute_into(self, get: Any) -> np.ndarray:
         from dimtensor.dask import graphs
 
         flat, leaves = _fusion.compile(self.node)
+        key = _fusion.program_key(flat, len(leaves))
         out = np.dtype(bool) if self.boolean else self.dtype
-        return graphs.compute_into(tuple(flat), self.dtype.name, out, leaves, get)
+        return graphs.compute_into(key, tuple(flat), self.dtype.name, out, leaves, get)
 
     def materialize(self) -> da.Array:
         """One blockwise layer whose task body is the fused Rust kernel."""
         if self.node[0] == "leaf":
             return self.node[1]  # type: ignore[no-any-return]
         flat, leaves = _fusion.compile(self.node)
+        key = _fusion.program_key(flat, len(leaves))
         out = np.dtype(bool) if self.boolean else self.dtype
         n_tasks = math.prod(len(c) for c in self.chunks)
         threads = _fusion.task_threads(n_tasks)
-        body = functools.partial(_fusion.run, tuple(flat), self.dtype.name, threads=threads)
-        token = dask.base.tokenize(tuple(flat), self.dtype.name, *leaves)
+        body = functools.partial(_fusion.run, key, tuple(flat), self.dtype.name, threads=threads)
+        token = dask.base.tokenize(key, self.dtype.name, *leaves)
         return da.map_blocks(
             body,
             *leaves,
@@ -819,20 +841,38 @@ class _Pending:
         )
 
 
+# On truth values (``(t > x) & (p < y)``), the bitwise operators are the
+# logical ones, which the fused kernel runs.
+_ON_TRUTH_VALUES = {
+    "bitwise_and": "logical_and",
+    "bitwise_or": "logical_or",
+    "bitwise_xor": "logical_xor",
+    "invert": "logical_not",
+}
+
+
 def _fuse(name: str, inputs: Sequence[Any], convs: Any, outs: Any) -> DaskDimArray | None:
     """``name(*inputs)`` as a longer fused chain, or None when it cannot join
     one (other shapes or chunks, non-float data, non-elementwise operation)."""
+    arrays = [x for x in inputs if isinstance(x, DaskDimArray)]
+    if name in _ON_TRUTH_VALUES and all(
+        isinstance(x, DaskDimArray) and x._pending is not None and x._pending.boolean
+        for x in inputs
+    ):
+        name = _ON_TRUTH_VALUES[name]
     if len(outs) != 1 or not _fusion.fusable(name):
         return None
-    arrays = [x for x in inputs if isinstance(x, DaskDimArray)]
     if not arrays or not all(a._fusable() for a in arrays):
         return None
     if len({(a.shape, a.chunks) for a in arrays}) != 1:
         return None
     nodes = []
+    size = 1
     for x in inputs:
         if isinstance(x, DaskDimArray):
-            nodes.append(x._node())
+            node, n = x._node()
+            nodes.append(node)
+            size += n
         elif isinstance(x, DimArray) and x.ndim == 0 and x.dtype.kind in "fiu":
             nodes.append(_fusion.const(x._data.item()))
         elif isinstance(x, Unit):
@@ -846,4 +886,5 @@ def _fuse(name: str, inputs: Sequence[Any], convs: Any, outs: Any) -> DaskDimArr
     node = _fusion.apply(name, nodes, convs)
     boolean = name in _fusion.BOOLEAN
     unit = outs[0] if outs[0] is not None else _ONE
-    return DaskDimArray._from_pending(arrays[0]._pending_like(node, boolean, dtype), unit)
+    pending = arrays[0]._pending_like(node, boolean, dtype, min(size, _fusion.CHAIN_LIMIT))
+    return DaskDimArray._from_pending(pending, unit)

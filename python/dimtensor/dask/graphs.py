@@ -11,6 +11,7 @@ into a second copy.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any
 
@@ -34,6 +35,7 @@ def local_get(collection: Any, scheduler: Any) -> Any:
 
 
 def _fill(
+    key: str,
     flat: tuple[Any, ...],
     dtype: str,
     threads: int | None,
@@ -44,29 +46,34 @@ def _fill(
     """One task: evaluate a chunk and write it into its place in ``result``."""
     view = result[where] if where else result[...]  # a view, also when 0-d
     if view.flags.c_contiguous:
-        prog = _fusion.program(flat, len(blocks))
+        prog = _fusion.program(key, flat, len(blocks))
         arrays = [_input(b, dtype) for b in blocks]
         prog.eval(arrays, out=view, dtype=dtype, threads=threads)
     else:
-        view[...] = _fusion.run(flat, dtype, *blocks, threads=threads)
+        view[...] = _fusion.run(key, flat, dtype, *blocks, threads=threads)
 
 
 def compute_into(
-    flat: tuple[Any, ...], dtype: str, out_dtype: Any, leaves: list[Any], get: Any
+    key: str, flat: tuple[Any, ...], dtype: str, out_dtype: Any, leaves: list[Any], get: Any
 ) -> np.ndarray:
-    """Runs the fused program over the leaves' chunks into one new array."""
+    """Runs the fused program (``flat``, named ``key`` by
+    ``_fusion.program_key``) over the leaves' chunks into one new array."""
     first = leaves[0]
     result = np.empty(first.shape, dtype=out_dtype)
     starts = [np.cumsum((0, *c)) for c in first.chunks]
-    name = "fused-into-" + dask.base.tokenize(flat, dtype, *leaves)
+    name = "fused-into-" + dask.base.tokenize(key, dtype, *leaves)
     dsk: dict[Any, Any] = {}
     n_tasks = int(np.prod([len(c) for c in first.chunks]))
     # The synchronous scheduler runs one task at a time: each may use every core.
     threads = None if get is dask.local.get_sync else _fusion.task_threads(n_tasks)
+    # The program inside a partial: dask walks the tuples of a task looking
+    # for keys, which for a long program is most of the work (and a node such
+    # as ("input", 0) must not be taken for a key).
+    fill = functools.partial(_fill, key, flat, dtype, threads)
     for idx in itertools.product(*(range(len(c)) for c in first.chunks)):
         where = tuple(slice(s[i], s[i + 1]) for s, i in zip(starts, idx, strict=True))
         sources = [(leaf.name, *idx) for leaf in leaves]
-        dsk[(name, *idx)] = (_fill, flat, dtype, threads, result, where, *sources)
+        dsk[(name, *idx)] = (fill, result, where, *sources)
     graph = HighLevelGraph.from_collections(name, dsk, dependencies=leaves)
     get(graph, list(dsk))
     return result
