@@ -76,6 +76,7 @@ pub(super) fn streams_output(inputs: usize, out: usize, fresh: bool) -> bool {
 
 /// Outputs up to this many elements are computed on the calling thread.
 pub const PARALLEL_ABOVE: usize = 32_768;
+
 /// One thread's scratch: the registers and, for truth-valued output or
 /// streaming stores, a block of the evaluation type.
 pub(super) struct Scratch<T> {
