@@ -37,7 +37,7 @@ import dask.array as da
 import numpy as np
 from dask.array.core import elemwise
 
-from dimtensor import _backend, _core, _functions, _fusion
+from dimtensor import _backend, _core, _functions, _fused
 from dimtensor._core import DimArray, Unit
 from dimtensor.dask.backend import DaskBackend, lazy_affine
 from dimtensor.errors import UnitStrippedError
@@ -102,7 +102,7 @@ class DaskDimArray:
     """
 
     # _arr: the dask array, or None while _pending (a fused chain of
-    # elementwise operations, see _fusion) has not been turned into one.
+    # elementwise operations, see _fused) has not been turned into one.
     __slots__ = ("_arr", "_pending", "_unit", "_unit_chosen")
     # Tells DimArray's operators to let this type handle mixed expressions.
     __dimtensor_lazy__ = True
@@ -122,7 +122,7 @@ class DaskDimArray:
             a, b = data._unit.conversion_affine(target)
             self._arr = None
             node, size = data._node()
-            self._pending = data._pending_like(_fusion.affine(node, a, b), size=size + 1)
+            self._pending = data._pending_like(_fused.affine(node, a, b), size=size + 1)
             self._unit = target
             return
         if isinstance(data, DaskDimArray):
@@ -140,7 +140,7 @@ class DaskDimArray:
         self._arr: da.Array | None = arr
         self._unit: Unit = own if own is not None else _as_unit(unit)
 
-    # ---- fusion (see dimtensor._fusion) -------------------------------------
+    # ---- fusion (see dimtensor._fused) -------------------------------------
     @property
     def _data(self) -> da.Array:
         """The dask array of magnitudes (a pending fused chain becomes one
@@ -159,16 +159,16 @@ class DaskDimArray:
         if self._pending is not None:
             return True
         arr = self._arr
-        return arr is not None and arr.dtype in _fusion.FLOATS and not math.isnan(arr.size)
+        return arr is not None and arr.dtype in _fused.FLOATS and not math.isnan(arr.size)
 
     def _node(self) -> tuple[Any, int]:
         """This array as a node of a fused chain, and the operations in it:
-        a chain of ``_fusion.CHAIN_LIMIT`` becomes a layer first (its dask
+        a chain of ``_fused.CHAIN_LIMIT`` becomes a layer first (its dask
         array is a leaf of what follows)."""
         p = self._pending
         if p is None:
             return ("leaf", self._arr), 0
-        if p.size >= _fusion.CHAIN_LIMIT:
+        if p.size >= _fused.CHAIN_LIMIT:
             return ("leaf", self._data), 0
         return p.node, p.size
 
@@ -795,7 +795,7 @@ def blockwise(
 
 class _Pending:
     """A chain of elementwise operations not yet in the graph: a node tree
-    (see dimtensor._fusion) over dask arrays of one shape and chunking."""
+    (see dimtensor._fused) over dask arrays of one shape and chunking."""
 
     __slots__ = ("boolean", "chunks", "dtype", "node", "shape", "size")
 
@@ -816,8 +816,8 @@ class _Pending:
     def compute_into(self, get: Any) -> np.ndarray:
         from dimtensor.dask import graphs
 
-        flat, leaves = _fusion.compile(self.node)
-        key = _fusion.program_key(flat, len(leaves))
+        flat, leaves = _fused.compile(self.node)
+        key = _fused.program_key(flat, len(leaves))
         out = np.dtype(bool) if self.boolean else self.dtype
         return graphs.compute_into(key, tuple(flat), self.dtype.name, out, leaves, get)
 
@@ -825,12 +825,12 @@ class _Pending:
         """One blockwise layer whose task body is the fused Rust kernel."""
         if self.node[0] == "leaf":
             return self.node[1]  # type: ignore[no-any-return]
-        flat, leaves = _fusion.compile(self.node)
-        key = _fusion.program_key(flat, len(leaves))
+        flat, leaves = _fused.compile(self.node)
+        key = _fused.program_key(flat, len(leaves))
         out = np.dtype(bool) if self.boolean else self.dtype
         n_tasks = math.prod(len(c) for c in self.chunks)
-        threads = _fusion.task_threads(n_tasks)
-        body = functools.partial(_fusion.run, key, tuple(flat), self.dtype.name, threads=threads)
+        threads = _fused.task_threads(n_tasks)
+        body = functools.partial(_fused.run, key, tuple(flat), self.dtype.name, threads=threads)
         token = dask.base.tokenize(key, self.dtype.name, *leaves)
         return da.map_blocks(
             body,
@@ -860,7 +860,7 @@ def _fuse(name: str, inputs: Sequence[Any], convs: Any, outs: Any) -> DaskDimArr
         for x in inputs
     ):
         name = _ON_TRUTH_VALUES[name]
-    if len(outs) != 1 or not _fusion.fusable(name):
+    if len(outs) != 1 or not _fused.fusable(name):
         return None
     if not arrays or not all(a._fusable() for a in arrays):
         return None
@@ -874,17 +874,17 @@ def _fuse(name: str, inputs: Sequence[Any], convs: Any, outs: Any) -> DaskDimArr
             nodes.append(node)
             size += n
         elif isinstance(x, DimArray) and x.ndim == 0 and x.dtype.kind in "fiu":
-            nodes.append(_fusion.const(x._data.item()))
+            nodes.append(_fused.const(x._data.item()))
         elif isinstance(x, Unit):
-            nodes.append(_fusion.const(1.0))
+            nodes.append(_fused.const(1.0))
         elif isinstance(x, (int, float)) and not isinstance(x, bool):
-            nodes.append(_fusion.const(x))
+            nodes.append(_fused.const(x))
         else:
             return None
     dtypes = {a._compute_dtype() for a in arrays}
     dtype = np.dtype(np.float32) if dtypes == {np.dtype(np.float32)} else np.dtype(np.float64)
-    node = _fusion.apply(name, nodes, convs)
-    boolean = name in _fusion.BOOLEAN
+    node = _fused.apply(name, nodes, convs)
+    boolean = name in _fused.BOOLEAN
     unit = outs[0] if outs[0] is not None else _ONE
-    pending = arrays[0]._pending_like(node, boolean, dtype, min(size, _fusion.CHAIN_LIMIT))
+    pending = arrays[0]._pending_like(node, boolean, dtype, min(size, _fused.CHAIN_LIMIT))
     return DaskDimArray._from_pending(pending, unit)

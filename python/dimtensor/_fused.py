@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from dimtensor import _core, _fusion_env
+from dimtensor import _core, _fused_env
 from dimtensor._core import DimArray, Unit
 
 Node = tuple[Any, ...]
@@ -698,7 +698,7 @@ def fused(fn: Callable[..., Any]) -> Callable[..., Any]:
                 return fn(*args)
             # Broadcasting, other dtypes, subclasses, complex numbers: as written.
             return _deliver_out(fn(*args), out)
-        base = (sig, _fusion_env.key(fn))
+        base = (sig, _fused_env.key(fn))
         entry = programs.get(base, args)
         if entry is None:
             entry, pins = _trace(fn, args, sig)
@@ -727,7 +727,7 @@ def _with_defaults(args: tuple[Any, ...], n: int, defaults: tuple[Any, ...]) -> 
     """``args`` completed with the function's current defaults (read at each
     call, then arguments like the others), when they are all of the kinds a
     signature takes; else as they are (the defaults are then constants, part
-    of the key by value, see _fusion_env)."""
+    of the key by value, see _fused_env)."""
     first = n - len(defaults)
     if len(args) < first:
         return args

@@ -14,7 +14,7 @@ from dimtensor._core import lookup_unit, unit_names
 from dimtensor.constants import G
 from dimtensor.errors import UnitParseError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LBF = 0.45359237 * 9.80665
 R_GAS = 1.380649e-23 * 6.02214076e23
 

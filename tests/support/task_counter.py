@@ -13,3 +13,8 @@ class CountTasks(Callback):
 
     def _pretask(self, key, dsk, state) -> None:
         self.count += 1
+
+
+def n_tasks(x) -> int:
+    """The number of tasks in a dask collection's graph."""
+    return len(dict(x.__dask_graph__()))

@@ -16,7 +16,7 @@ from dask.graph_manipulation import clone
 from dimtensor import DimArray
 from dimtensor.dask import DaskDimArray
 from dimtensor.errors import DimensionError, OffsetUnitError, UnitStrippedError
-from test_dask import CountTasks, n_tasks
+from task_counter import CountTasks, n_tasks
 
 
 class Data(NamedTuple):

@@ -11,11 +11,7 @@ import pytest
 from dimtensor import DimArray
 from dimtensor.dask import DaskDimArray
 from dimtensor.errors import DimensionError, OffsetUnitError
-from task_counter import CountTasks
-
-
-def n_tasks(x) -> int:
-    return len(dict(x.__dask_graph__()))
+from task_counter import CountTasks, n_tasks
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from dimtensor import DimArray, Unit, fused
 from dimtensor._core import FusedProgram
-from dimtensor._fusion import BINARY, BOOLEAN, CHAIN_LIMIT, UNARY
+from dimtensor._fused import BINARY, BOOLEAN, CHAIN_LIMIT, UNARY
 from dimtensor.dask import DaskDimArray
 from dimtensor.errors import DimensionError
 from hypothesis import given, settings
