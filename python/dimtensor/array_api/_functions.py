@@ -37,7 +37,12 @@ def xp_function(B: Backend, name: str) -> Callable[..., Any]:
     """The function ``name`` (``linalg.inv``…) of the backend's standard namespace."""
     obj: Any = B.xp
     for part in name.split("."):
-        obj = getattr(obj, part)
+        obj = getattr(obj, part, None)
+    if obj is None:
+        raise TypeError(
+            f"{name} is not available on {B.name} arrays (their standard namespace has none); "
+            "compute first, or call it on the magnitudes and attach the unit you expect"
+        )
     return obj  # type: ignore[no-any-return]
 
 

@@ -715,6 +715,14 @@ _UFUNC_METHODS: dict[tuple[str, str], Callable[..., Any]] = {
 }
 
 
+# Generalized ufuncs dask has no elementwise form of, in dask's operations.
+_GUFUNCS: dict[str, Callable[..., Any]] = {
+    "vecdot": lambda a, b: da.einsum("...i,...i->...", da.conj(a), b),
+    "matvec": lambda a, b: da.einsum("...ij,...j->...i", a, b),
+    "vecmat": lambda a, b: da.einsum("...i,...ij->...j", da.conj(a), b),
+}
+
+
 def _apply_ufunc(
     ufunc: Any,
     inputs: Sequence[Any],
@@ -740,6 +748,9 @@ def _apply_ufunc(
     elif method == "outer":
         converted = [lazy_affine(r, *c) for r, c in zip(raw_inputs, convs, strict=True)]
         result = ufunc.outer(*converted, **kwargs)
+    elif name in _GUFUNCS:
+        converted = [lazy_affine(r, *c) for r, c in zip(raw_inputs, convs, strict=True)]
+        result = _GUFUNCS[name](*converted)
     elif all(c == _IDENTITY for c in convs):
         # Nothing to convert: exactly what raw dask code would call (the
         # operator where there is one, e.g. ** reaches NumPy's x**2 fast path).
@@ -747,6 +758,9 @@ def _apply_ufunc(
         result = op(*raw_inputs) if op is not None else ufunc(*raw_inputs, **kwargs)
     elif len(outs) == 1:
         # Conversions folded into the one elementwise step of the operation.
+        # NumPy's own error for dtypes the ufunc has no loop for comes now,
+        # as it would from raw dask, not as a broken result at compute time.
+        ufunc(*(np.ones((), dtype=getattr(r, "dtype", np.float64)) for r in raw_inputs))
         fn = functools.partial(_converted, ufunc, tuple(convs), **kwargs)
         functools.update_wrapper(fn, ufunc)
         result = elemwise(fn, *raw_inputs)
