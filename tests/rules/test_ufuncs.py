@@ -504,7 +504,7 @@ def test_other_reductions() -> None:
     check(np.maximum.reduce(DimArray(A, "m")), A.max(), "m")
     check(np.fmin.reduce(DimArray(A, "m")), A.min(), "m")
     check(np.add.reduceat(DimArray(A, "m"), [0, 2]), np.add.reduceat(A, [0, 2]), "m")
-    plain(np.logical_or.reduce(DimArray(A, "m")), True)
+    assert np.logical_or.reduce(DimArray(A, "m")) == True  # noqa: E712  (plain, as np.any)
     # no unit rule: a clear TypeError
     with pytest.raises(TypeError) as info:
         np.subtract.reduce(DimArray(A, "m"))
