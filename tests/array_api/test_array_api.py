@@ -1,4 +1,4 @@
-"""The Array API namespaces (API.md §7): dimtensor.array_api.eager for DimArray and
+"""The Array API namespaces (docs/semantics.md): dimtensor.array_api.eager for DimArray and
 dimtensor.array_api.lazy for DaskDimArray. Names and signatures of the 2024.12
 standard, unit rules of every family of functions, placeholders, the array object,
 and laziness (nothing computes while a lazy expression is built)."""

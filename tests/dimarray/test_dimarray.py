@@ -1,4 +1,4 @@
-"""DimArray behaviour (API.md §5): construction, properties, methods, the
+"""DimArray behaviour (docs/semantics.md): construction, properties, methods, the
 arithmetic rules, indexing, NumPy conversion, text, pickling and copying.
 
 Values are checked against NumPy run on the magnitudes, units exactly."""

@@ -1,4 +1,4 @@
-"""Offset (affine) temperature units on arrays (API.md §4): a value in degC is
+"""Offset (affine) temperature units on arrays (docs/temperatures.md): a value in degC is
 a point, so only operations that make sense on points accept it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`array * unit` builds a DimArray; `number * unit` stays a Unit (API.md §3)."""
+"""`array * unit` builds a DimArray; `number * unit` stays a Unit."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""The dimtensor 5.x import layout: aliases of the same objects (API.md §1)."""
+"""The dimtensor 5.x import layout: aliases of the same objects."""
 
 from __future__ import annotations
 

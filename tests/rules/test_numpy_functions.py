@@ -1,4 +1,4 @@
-"""NumPy functions on DimArrays (``__array_function__``, API.md §5) and the
+"""NumPy functions on DimArrays (``__array_function__``) and the
 module functions ``dimtensor.concatenate/stack/split/dot/matmul/norm``.
 
 Every value is checked against NumPy run on the magnitudes, and every unit

@@ -1,4 +1,4 @@
-"""Every NumPy ufunc on DimArrays (API.md §5): handled with the right unit, or
+"""Every NumPy ufunc on DimArrays (docs/semantics.md): handled with the right unit, or
 a clear TypeError / DimensionError. Values are checked against the same
 ufunc run by NumPy on the (converted) magnitudes."""
 

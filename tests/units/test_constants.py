@@ -1,4 +1,4 @@
-"""CODATA 2022 constants (API.md §5) and import hygiene (API.md §1)."""
+"""CODATA 2022 constants (docs/semantics.md) and import hygiene."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from dimtensor import Dimension, Unit, constants, units
 from dimtensor.constants import Constant
 
-# API.md §5, with CODATA 2022 values and standard uncertainties.
+# The constants, with CODATA 2022 values and standard uncertainties.
 CODATA_2022: dict[str, tuple[float, float]] = {
     "c": (299792458.0, 0.0),
     "G": (6.67430e-11, 0.00015e-11),

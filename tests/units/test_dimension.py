@@ -1,4 +1,4 @@
-"""Dimension: seven exact rational exponents (API.md §2)."""
+"""Dimension: seven exact rational exponents."""
 
 from __future__ import annotations
 

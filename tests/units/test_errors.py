@@ -1,4 +1,4 @@
-"""The exception hierarchy (API.md §1) and parser robustness (API.md §3)."""
+"""The exception hierarchy and parser robustness."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Offset (affine) temperature units: degC, degF and their intervals (API.md §4)."""
+"""Offset (affine) temperature units: degC, degF and their intervals (docs/temperatures.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Units: the registry, attribute access, algebra, conversion and text (API.md §3)."""
+"""Units: the registry, attribute access, algebra, conversion and text."""
 
 from __future__ import annotations
 
@@ -165,7 +165,7 @@ def test_lookup_unit_does_not_parse() -> None:
     assert lookup_unit("m") == units.m
 
 
-# --- registry contents (API.md §3) -----------------------------------------------
+# --- registry contents -----------------------------------------------
 
 SI_PREFIXES = {
     "Q": 30, "R": 27, "Y": 24, "Z": 21, "E": 18, "P": 15, "T": 12, "G": 9, "M": 6, "k": 3,

@@ -1,4 +1,4 @@
-//! Conversions (multiplicative and affine), offset-unit rules (API.md §4),
+//! Conversions (multiplicative and affine), offset-unit rules (docs/temperatures.md),
 //! equality/hash consistency and `simplified`.
 
 use std::collections::hash_map::DefaultHasher;

@@ -1,5 +1,5 @@
 //! The registry: every name parses, every unit formats and parses back, the
-//! prefixes have exactly rounded scales, and the units promised by API.md §3
+//! prefixes have exactly rounded scales, and the units the registry promises (docs/units.md)
 //! are there with their defining values.
 
 use dimtensor_core::{lookup, parse, parse_uncached, registry, Dimension, Format, Unit};

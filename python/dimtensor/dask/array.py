@@ -94,7 +94,7 @@ def _function_method(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class DaskDimArray:
-    """A dask array with a unit (see API.md §6).
+    """A dask array with a unit.
 
     ``DaskDimArray(data, unit=None, chunks="auto")`` accepts a dask array,
     a DimArray (its unit is kept unless ``unit`` converts it), NumPy data,
@@ -607,7 +607,7 @@ class DaskDimArray:
 
         return to_zarr(self, store, component=component, **kwargs)
 
-    # ---- constructors (API.md §6) ----------------------------------------
+    # ---- constructors ----------------------------------------
     @classmethod
     def from_array(
         cls, x: Any, unit: Unit | str | None = None, chunks: Any = "auto"

@@ -1,4 +1,4 @@
-"""Graphs built by hand (DESIGN.md's rule: a raw task dict whose tasks name
+"""Graphs built by hand (the rule of docs/architecture.md: a raw task dict whose tasks name
 the source block keys, wrapped with ``HighLevelGraph.from_collections``;
 never ``dask.delayed`` over array slices). All such code lives here.
 
