@@ -15,7 +15,7 @@ from typing import Any
 
 import dask.array as da
 import numpy as np
-from dask.array.core import _HANDLED_FUNCTIONS, handle_out
+from dask.array.core import handle_out
 
 from dimtensor._backend import IDENTITY, ONE, Backend
 from dimtensor._core import DimArray, Unit
@@ -95,6 +95,11 @@ _ADAPTED: dict[Callable[..., Any], Callable[..., Any]] = {
     np.size: _size,
     np.iscomplexobj: lambda x: np.iscomplexobj(np.empty(0, dtype=x.dtype)),
     np.isrealobj: lambda x: np.isrealobj(np.empty(0, dtype=x.dtype)),
+    np.ndim: lambda x: x.ndim,
+    # NumPy's aliases, whose names dask does not have.
+    np.amax: da.max,
+    np.amin: da.min,
+    np.round: da.round,
 }
 
 
@@ -109,9 +114,7 @@ def dask_function(func: Callable[..., Any]) -> Callable[..., Any] | None:
     for sub in (getattr(func, "__module__", "numpy") or "numpy").split(".")[1:]:
         module = getattr(module, sub, None)
     found = getattr(module, getattr(func, "__name__", ""), None) if module is not None else None
-    if found is None or found is func:
-        found = _HANDLED_FUNCTIONS.get(func)
-    return found
+    return None if found is func else found
 
 
 class DaskBackend(Backend):
