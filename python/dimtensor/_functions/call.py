@@ -235,9 +235,10 @@ def wrap_results(result: Any, units: list[Any], backend: Backend, wrap_plain: bo
     if not units:
         return result
     last = len(units) - 1
+    each = [units[min(i, last)] for i in range(len(result))]
     items = [
-        v if units[min(i, last)] is None and not wrap_plain else backend.wrap(v, units[min(i, last)])
-        for i, v in enumerate(result)
+        v if u is None and not wrap_plain else backend.wrap(v, u)
+        for v, u in zip(result, each, strict=True)
     ]
     if hasattr(result, "_fields"):
         return type(result)(*items)
