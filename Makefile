@@ -59,6 +59,7 @@ bench: build
 	$(BIN)/python -m pip install -q pint astropy unyt matplotlib numexpr
 	$(BIN)/python benchmarks/units.py
 	$(BIN)/python benchmarks/dimarray.py
+	$(BIN)/python benchmarks/functions.py
 	$(BIN)/python benchmarks/dask_density.py
 	$(BIN)/python benchmarks/fusion.py
 
