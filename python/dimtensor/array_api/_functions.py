@@ -295,14 +295,24 @@ def nonzero(x: Any, /) -> tuple[Any, ...]:
 
 
 def all(
-    x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, out: None = None
+    x: Any,
+    /,
+    *,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    out: None = None,
 ) -> Any:
     _no_out("all", out)
     return run("all", all, (x,), {"axis": axis, "keepdims": keepdims})
 
 
 def any(
-    x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, out: None = None
+    x: Any,
+    /,
+    *,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    out: None = None,
 ) -> Any:
     _no_out("any", out)
     return run("any", any, (x,), {"axis": axis, "keepdims": keepdims})

@@ -26,9 +26,7 @@ from ._functions import operands_backend
 
 # Names of NumPy functions (with a rule of the same name) that the
 # namespaces carry besides the standard's.
-NAMES = (
-    "pad einsum gradient transpose quantile nanquantile concatenate cross cumsum"
-).split()
+NAMES = ("pad einsum gradient transpose quantile nanquantile concatenate cross cumsum").split()
 
 
 def _numpy(name: str) -> Callable[..., Any]:
