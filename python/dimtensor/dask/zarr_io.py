@@ -4,7 +4,8 @@ The attribute is CF/UDUNITS text (``"kg m-2 s-1"``, ``"degC"``, ``"hPa"``,
 ``"1"`` for dimensionless), read and written in the CF dialect
 (``units.parse(text, dialect="cf")``, ``Unit.to_cf()``), so xarray,
 cf-xarray, Iris and other CF tools read it as the same unit; temperature
-differences carry ``units_metadata = "temperature: difference"``. Reading is lazy (``dask.array.from_zarr``); a store without a ``units``
+differences carry ``units_metadata = "temperature: difference"``.
+Reading is lazy (``dask.array.from_zarr``); a store without a ``units``
 attribute is an error unless the unit is given, never silently dimensionless.
 
 >>> import numpy as np, zarr
