@@ -656,6 +656,13 @@ class DaskDimArray:
         inner = repr(self._data)
         return f"DaskDimArray<{inner[len('dask.array<') :].rstrip('>')}, unit={str(self._unit)!r}>"
 
+    def _repr_inline_(self, max_width: int) -> str:
+        """One line for xarray's Dataset repr, without computing (nor
+        building a pending fused chain's layer)."""
+        chunksize = tuple(max(c) if c else 0 for c in self.chunks)
+        unit = str(self._unit.simplified()) or "1"
+        return f"[{unit}] dask.array<chunksize={chunksize}>"
+
     def _repr_html_(self) -> str:
         import html
 
