@@ -594,7 +594,8 @@ class DaskDimArray:
             raise UnitStrippedError(
                 f"converting a DaskDimArray in '{self._unit}' to a plain array would drop its "
                 "unit (and compute it); use .compute() for a DimArray or .magnitude() for the "
-                "dask array of numbers"
+                "dask array of numbers (xarray data: .dimtensor.dequantify() moves units into "
+                "CF attributes)"
             )
         return np.asarray(self.to("").compute()._data, dtype=dtype)
 
