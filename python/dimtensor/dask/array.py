@@ -602,6 +602,19 @@ class DaskDimArray:
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         return _functions.apply(func, args, kwargs, DASK)
 
+    def to_dask_array(self) -> da.Array:
+        """What ``dask.array.asarray`` takes: refused for a dimensional array,
+        so that dask functions handed a DaskDimArray (xarray calls some
+        directly) raise instead of computing on its magnitudes unit-less;
+        a dimensionless one gives its values at scale 1."""
+        if not self.is_dimensionless:
+            raise UnitStrippedError(
+                f"a dask function took the DaskDimArray in '{self._unit}' as a plain dask array, "
+                "which would drop its unit; call it on .magnitude() and attach the unit "
+                "yourself (xarray data: .dimtensor.dequantify() first)"
+            )
+        return self.to("")._data
+
     def to_zarr(self, store: Any, component: str | None = None, **kwargs: Any) -> Any:
         """Write the data and its ``units`` attribute (CF syntax) to zarr."""
         from dimtensor.dask.zarr_io import to_zarr
