@@ -684,6 +684,26 @@ class DaskDimArray:
         return f"<div><b>unit:</b> {html.escape(str(self._unit.simplified()))}</div>{table}"
 
 
+def _deferring(method: Callable[[DaskDimArray, Any], Any]) -> Callable[[DaskDimArray, Any], Any]:
+    """A binary operator that leaves the call to a container of arrays with
+    a higher ``__array_priority__`` (xarray's DataArray), as NumPy's own
+    operators do."""
+
+    def op(self: DaskDimArray, other: Any) -> Any:
+        if getattr(other, "__array_priority__", 0.0) > DaskDimArray.__array_priority__:
+            return NotImplemented
+        return method(self, other)
+
+    functools.update_wrapper(op, method)
+    return op
+
+
+for _name in "add sub mul truediv floordiv mod pow matmul and or xor lshift rshift".split():
+    for _dunder in (f"__{_name}__", f"__r{_name}__"):
+        setattr(DaskDimArray, _dunder, _deferring(getattr(DaskDimArray, _dunder)))
+for _dunder in ("__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__"):
+    setattr(DaskDimArray, _dunder, _deferring(getattr(DaskDimArray, _dunder)))
+
 # ---- operands ------------------------------------------------------------
 
 DASK = DaskBackend(DaskDimArray)
