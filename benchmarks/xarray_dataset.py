@@ -23,11 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import dask
+import dimtensor.xarray  # noqa: F401
 import numpy as np
 import pandas as pd
 import xarray as xr
-
-import dimtensor.xarray  # noqa: F401
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -80,7 +79,7 @@ def main() -> None:
             plain = op(raw.tas)
             try:
                 with_units = op(quantified.tas)
-            except Exception as exc:  # noqa: BLE001 - reported in the table
+            except Exception as exc:
                 row.update(error=f"{type(exc).__name__}: {str(exc)[:80]}", raw_tasks=tasks(plain))
                 rows.append(row)
                 continue

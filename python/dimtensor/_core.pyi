@@ -31,6 +31,7 @@ __all__ = [
     "function_rule",
     "lookup_unit",
     "meets_any_unit",
+    "parse_cf_unit",
     "parse_unit",
     "same_unit_plan",
     "ufunc_method",
