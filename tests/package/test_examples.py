@@ -30,3 +30,11 @@ def test_ideal_gas_on_a_local_cluster(tmp_path: Path) -> None:
     assert "mol/m³" in out
     assert (tmp_path / "molar_density.png").stat().st_size > 10_000
     assert (tmp_path / "air.zarr" / "molar_density").is_dir()
+
+
+def test_xarray_climate_on_a_local_cluster(tmp_path: Path) -> None:
+    out = run("xarray_climate.py", "--days", "60", "--grid", "10", "--out", str(tmp_path))
+    assert "DimensionError" in out and "no task was scheduled" in out
+    assert "'units': 'kg m-3'" in out and "'units': 'mm'" in out
+    assert (tmp_path / "climate.png").stat().st_size > 10_000
+    assert (tmp_path / "climate_results.zarr" / "tas_anomaly").is_dir()

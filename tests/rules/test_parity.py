@@ -156,6 +156,7 @@ CASES = [
     C("meshgrid", np.meshgrid, V, q([1.0, 2.0], "s")),
     C("broadcast_arrays", np.broadcast_arrays, V, q([[1.0], [2.0]], "kg")),
     C("unique", np.unique, q([2.0, 1.0, 2.0], "m"), lazy=True),
+    C("lib.stride_tricks.sliding_window_view", np.lib.stride_tricks.sliding_window_view, V, 2),
     C("unique_all", lambda x: np.unique_all(x).values, q([2.0, 1.0], "m"), lazy=False),
     C("unique_counts", lambda x: np.unique_counts(x).counts, q([2.0, 1.0], "m"), lazy=False),
     C("unique_inverse", lambda x: np.unique_inverse(x).values, q([2.0, 1.0], "m"), lazy=False),

@@ -594,12 +594,26 @@ class DaskDimArray:
             raise UnitStrippedError(
                 f"converting a DaskDimArray in '{self._unit}' to a plain array would drop its "
                 "unit (and compute it); use .compute() for a DimArray or .magnitude() for the "
-                "dask array of numbers"
+                "dask array of numbers (xarray data: .dimtensor.dequantify() moves units into "
+                "CF attributes)"
             )
         return np.asarray(self.to("").compute()._data, dtype=dtype)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         return _functions.apply(func, args, kwargs, DASK)
+
+    def to_dask_array(self) -> da.Array:
+        """What ``dask.array.asarray`` takes: refused for a dimensional array,
+        so that dask functions handed a DaskDimArray (xarray calls some
+        directly) raise instead of computing on its magnitudes unit-less;
+        a dimensionless one gives its values at scale 1."""
+        if not self.is_dimensionless:
+            raise UnitStrippedError(
+                f"a dask function took the DaskDimArray in '{self._unit}' as a plain dask array, "
+                "which would drop its unit; call it on .magnitude() and attach the unit "
+                "yourself (xarray data: .dimtensor.dequantify() first)"
+            )
+        return self.to("")._data
 
     def to_zarr(self, store: Any, component: str | None = None, **kwargs: Any) -> Any:
         """Write the data and its ``units`` attribute (CF syntax) to zarr."""
@@ -656,12 +670,39 @@ class DaskDimArray:
         inner = repr(self._data)
         return f"DaskDimArray<{inner[len('dask.array<') :].rstrip('>')}, unit={str(self._unit)!r}>"
 
+    def _repr_inline_(self, max_width: int) -> str:
+        """One line for xarray's Dataset repr, without computing (nor
+        building a pending fused chain's layer)."""
+        chunksize = tuple(max(c) if c else 0 for c in self.chunks)
+        unit = str(self._unit.simplified()) or "1"
+        return f"[{unit}] dask.array<chunksize={chunksize}>"
+
     def _repr_html_(self) -> str:
         import html
 
         table = self._data._repr_html_() if hasattr(self._data, "_repr_html_") else ""
         return f"<div><b>unit:</b> {html.escape(str(self._unit.simplified()))}</div>{table}"
 
+
+def _deferring(method: Callable[[DaskDimArray, Any], Any]) -> Callable[[DaskDimArray, Any], Any]:
+    """A binary operator that leaves the call to a container of arrays with
+    a higher ``__array_priority__`` (xarray's DataArray), as NumPy's own
+    operators do."""
+
+    def op(self: DaskDimArray, other: Any) -> Any:
+        if getattr(other, "__array_priority__", 0.0) > DaskDimArray.__array_priority__:
+            return NotImplemented
+        return method(self, other)
+
+    functools.update_wrapper(op, method)
+    return op
+
+
+for _name in "add sub mul truediv floordiv mod pow matmul and or xor lshift rshift".split():
+    for _dunder in (f"__{_name}__", f"__r{_name}__"):
+        setattr(DaskDimArray, _dunder, _deferring(getattr(DaskDimArray, _dunder)))
+for _dunder in ("__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__"):
+    setattr(DaskDimArray, _dunder, _deferring(getattr(DaskDimArray, _dunder)))
 
 # ---- operands ------------------------------------------------------------
 

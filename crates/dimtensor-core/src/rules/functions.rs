@@ -210,6 +210,9 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ("special.betainc special.betaincc", "#0:1, #1:1, #2:1 -> 1"),
     ("special.logsumexp", "a:1, b:1 -> 1, 1"),
     ("special.softmax special.log_softmax", "x:1 -> 1"),
+    // ---- xarray: what xarray's own code paths call on a duck array
+    // (rolling windows; the rest of what they reach has a line above)
+    ("lib.stride_tricks.sliding_window_view", "x:A -> A"),
 ];
 
 /// Whether operands of one parameter come one by one or as a sequence.
