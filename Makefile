@@ -39,6 +39,8 @@ build: $(VENV)/.built
 demo: build
 	$(BIN)/python examples/units_tour.py
 	$(BIN)/python examples/ideal_gas.py
+	$(BIN)/python examples/torch_training.py
+	$(BIN)/python examples/jax_integrator.py
 
 lint: build
 	cargo fmt --all --check
@@ -61,6 +63,7 @@ bench: build
 	$(BIN)/python benchmarks/dimarray.py
 	$(BIN)/python benchmarks/dask_density.py
 	$(BIN)/python benchmarks/fusion.py
+	$(BIN)/python benchmarks/jax_torch.py
 
 # Coverage-guided fuzzing of the unit parser (not part of `make test`).
 FUZZ_RUNS ?= 1000000

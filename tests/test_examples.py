@@ -30,3 +30,16 @@ def test_ideal_gas_on_a_local_cluster(tmp_path: Path) -> None:
     assert "mol/m³" in out
     assert (tmp_path / "molar_density.png").stat().st_size > 10_000
     assert (tmp_path / "air.zarr" / "molar_density").is_dir()
+
+
+def test_torch_training() -> None:
+    out = run("torch_training.py", "--steps", "20")
+    assert "data + physics refused: DimensionError" in out
+    assert "(dimensionless)" in out and "x(1 s) =" in out
+
+
+def test_jax_integrator() -> None:
+    out = run("jax_integrator.py", "--steps", "2000")
+    assert "compiled 1 time(s) for two launches" in out
+    assert "kg·m/s (a momentum)" in out
+    assert "refused while tracing: DimensionError" in out

@@ -1,11 +1,10 @@
 """dimtensor.jax: a JAX array with a unit (pytree, jit, vmap, grad, scan)."""
 
+import dimtensor as dt
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-
-import dimtensor as dt
 from dimtensor import units as u
 from dimtensor.errors import DimensionError, UnitStrippedError
 from dimtensor.jax import DimArray, grad, map_blocks, value_and_grad

@@ -87,8 +87,10 @@ def _seeds(outputs: Sequence[Any], seeds: Sequence[Any] | None) -> tuple[Unit, l
         if g is None:
             g = torch.ones_like(y.as_subclass(torch.Tensor)) if factor != 1.0 else None
         else:
-            g = dispatch.convert(g, (1.0, 0.0)) if not isinstance(g, dispatch.CLS) else (
-                g.as_subclass(torch.Tensor)
+            g = (
+                dispatch.convert(g, (1.0, 0.0))
+                if not isinstance(g, dispatch.CLS)
+                else (g.as_subclass(torch.Tensor))
             )
         if g is not None and factor != 1.0:
             g = g * factor
@@ -121,7 +123,8 @@ def backward(func: Any, args: Any, kwargs: Any) -> Any:
     try:
         with dispatch.PLAIN():
             torch.autograd.backward(
-                list(outputs), raw_seeds if any(s is not None for s in raw_seeds) else None,
+                list(outputs),
+                raw_seeds if any(s is not None for s in raw_seeds) else None,
                 **rest,
             )
     finally:
@@ -143,7 +146,8 @@ def grad(func: Any, args: Any, kwargs: Any) -> Any:
     try:
         with dispatch.PLAIN():
             results = torch.autograd.grad(
-                list(outputs), list(inputs),
+                list(outputs),
+                list(inputs),
                 grad_outputs=raw_seeds if any(s is not None for s in raw_seeds) else None,
                 **kwargs,
             )
@@ -171,7 +175,7 @@ def derivative(y: Any, x: Any, *, create_graph: bool = True) -> Any:
     >>> from dimtensor.torch import DimTensor, derivative
     >>> t = DimTensor(torch.tensor([0.0, 1.0, 2.0]), "s", requires_grad=True)
     >>> x = DimTensor(4.9, "m/s^2") * t**2
-    >>> derivative(x, t)
+    >>> derivative(x, t, create_graph=False)
     DimTensor([ 0.0000,  9.8000, 19.6000], unit='m/s')
     """
     (g,) = torch.autograd.grad(y, x, grad_outputs=_ones(y), create_graph=create_graph)

@@ -26,8 +26,9 @@ def map_blocks(func: Callable[..., Any], x: Any, **kwargs: Any) -> Any:
     (Unit("J"), DimArray([0. , 0.5, 2. , 4.5], unit='J'))
     """
     unit = x.unit
-    probe = torch.empty(tuple(x.chunksize), dtype=torch.from_numpy(np.zeros(0, x.dtype)).dtype,
-                        device="meta")
+    probe = torch.empty(
+        tuple(x.chunksize), dtype=torch.from_numpy(np.zeros(0, x.dtype)).dtype, device="meta"
+    )
     out = func(DimTensor._new(probe, unit))
     if not isinstance(out, DimTensor):
         raise TypeError("map_blocks: func must return a dimtensor.torch.DimTensor")

@@ -23,7 +23,7 @@ from dimtensor import _core
 from dimtensor._backend import ONE
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
-from dimtensor.errors import DimensionError, UnitStrippedError
+from dimtensor.errors import UnitStrippedError
 
 from . import plans
 from .plans import WILD, number_key
@@ -403,8 +403,10 @@ def run_keep(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
         unit = units[0]
     else:
         unit = None
-    rest = [plain(a, f"torch {_name(func)}") if isinstance(a, CLS) and _is_index(a) else a
-            for a in args[1:]]
+    rest = [
+        plain(a, f"torch {_name(func)}") if isinstance(a, CLS) and _is_index(a) else a
+        for a in args[1:]
+    ]
     with PLAIN():
         result = func(x, *rest, **kwargs)
     if k is WILD or (isinstance(x, CLS) and x._unit is None):
@@ -438,8 +440,10 @@ def run_getitem(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
 def run_setitem(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     """``x[i] = value``: value converted to the unit of ``x``."""
     x, index, value = args
-    index = tuple(plain(i, "an index") for i in index) if isinstance(index, tuple) else plain(
-        index, "an index"
+    index = (
+        tuple(plain(i, "an index") for i in index)
+        if isinstance(index, tuple)
+        else plain(index, "an index")
     )
     unit, convs = plans.same_unit_plan("assignment", key(x), key(value))
     if isinstance(x, CLS) and x._unit is None and unit is not None:
@@ -565,8 +569,8 @@ def _name_of_loss(func: Any) -> str:
 __all__ = [
     "CLS",
     "PLAIN",
-    "Function",
     "F",
+    "Function",
     "Ufunc",
     "function",
     "run_function",

@@ -456,8 +456,12 @@ def handlers() -> dict[Any, Handler]:
         add(getattr(torch, name), handler)
         add(getattr(T, name), handler)
     add(torch.where, _where)
-    add(T.where, _bind_function(function("where", ("input", "condition", "other"),
-                                         aliases={"x": "input", "y": "other"})))
+    add(
+        T.where,
+        _bind_function(
+            function("where", ("input", "condition", "other"), aliases={"x": "input", "y": "other"})
+        ),
+    )
     add(torch.einsum, _einsum)
     for name in KEEP:
         add(getattr(torch, name, None), dispatch.run_keep)

@@ -78,7 +78,7 @@ class DimTensor(torch.Tensor):
     DimTensor(0.0050, unit='m²')
     >>> torch.sin(d)
     Traceback (most recent call last):
-    dimtensor.errors.DimensionError: sin needs a dimensionless input (a ratio or an angle), got 'm' [L]
+    dimtensor.errors.DimensionError: sin needs a dimensionless input ... got 'm' [L]
     """
 
     # DimArray's (NumPy) operators and functions let this type take mixed calls.
@@ -130,9 +130,7 @@ class DimTensor(torch.Tensor):
         return t  # type: ignore[no-any-return]
 
     @classmethod
-    def __torch_function__(
-        cls, func: Any, types: Any, args: Any = (), kwargs: Any = None
-    ) -> Any:
+    def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
         handler = _HANDLERS.get(func)
         if handler is None:
             # Dynamo looks up Python-level functions (torch's operators written
