@@ -228,12 +228,21 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ("torch.lerp", "#0:A, #1:A, weight:1 -> A"),
     ("torch.cdist", "#0:A, #1:A -> d(A)"),
     ("torch.dist", "#0:A, #1:A -> [p=0] 1 | d(A)"),
-    ("torch.cumulative_trapezoid", "y:A, x:B, dx:C -> [x] A*d(B) | A*C"),
+    (
+        "torch.cumulative_trapezoid",
+        "y:A, x:B, dx:C -> [x] A*d(B) | A*C",
+    ),
     // torch.nn.functional: losses compare their operands in one unit
     ("nn.functional.mse_loss", "input:A, target:A -> d(A)^2"),
     ("nn.functional.l1_loss", "input:A, target:A -> d(A)"),
-    ("nn.functional.smooth_l1_loss", "input:A, target:A, beta:d(A) -> d(A)"),
-    ("nn.functional.huber_loss", "input:A, target:A, delta:d(A) -> d(A)^2"),
+    (
+        "nn.functional.smooth_l1_loss",
+        "input:A, target:A, beta:d(A) -> d(A)",
+    ),
+    (
+        "nn.functional.huber_loss",
+        "input:A, target:A, delta:d(A) -> d(A)^2",
+    ),
     (
         "nn.functional.cross_entropy nn.functional.nll_loss nn.functional.binary_cross_entropy \
          nn.functional.binary_cross_entropy_with_logits nn.functional.kl_div",
