@@ -40,6 +40,8 @@ demo: build
 	$(BIN)/python examples/units_tour.py
 	$(BIN)/python examples/ideal_gas.py
 	$(BIN)/python examples/xarray_climate.py
+	$(BIN)/python examples/torch_training.py
+	$(BIN)/python examples/jax_integrator.py
 
 lint: build
 	cargo fmt --all --check
@@ -64,6 +66,7 @@ bench: build
 	$(BIN)/python benchmarks/dask_density.py
 	$(BIN)/python benchmarks/fusion.py
 	$(BIN)/python benchmarks/xarray_dataset.py
+	$(BIN)/python benchmarks/jax_torch.py
 
 # Coverage-guided fuzzing of the unit parser (not part of `make test`).
 FUZZ_RUNS ?= 1000000

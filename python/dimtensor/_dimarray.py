@@ -338,6 +338,38 @@ def __dlpack_device__(self: DimArray, /) -> tuple[Any, int]:
     return self._data.__dlpack_device__()
 
 
+def to_jax(self: DimArray) -> Any:
+    """A :class:`dimtensor.jax.DimArray` (JAX imports the values through
+    DLPack: no copy on the CPU when the memory suits it)."""
+    import jax.numpy as jnp
+
+    from dimtensor.jax import DimArray as JaxDimArray
+
+    values = self._data
+    try:
+        imported = jnp.from_dlpack(values)
+    except (BufferError, TypeError, ValueError, RuntimeError):
+        imported = jnp.asarray(values)  # not shareable (read-only, strided): copied
+    return JaxDimArray._new(imported, self.__dimtensor_unit__)
+
+
+def to_torch(self: DimArray) -> Any:
+    """A :class:`dimtensor.torch.DimTensor` sharing the values' memory
+    (``torch.from_numpy``; a read-only array is copied)."""
+    import torch
+
+    from dimtensor.torch import DimTensor
+
+    values = self._data
+    raw = torch.from_numpy(values) if values.flags.writeable else torch.tensor(values)
+    return DimTensor._new(raw, self.__dimtensor_unit__)
+
+
+def to_numpy(self: DimArray) -> DimArray:
+    """Itself (the NumPy array type; for symmetry with the JAX and torch ones)."""
+    return self
+
+
 _METHODS: dict[str, Any] = {
     **{dunder: _inplace(ufunc) for dunder, ufunc in _INPLACE.items()},
     "__getitem__": __getitem__,
@@ -364,6 +396,9 @@ _METHODS: dict[str, Any] = {
     "__dlpack__": __dlpack__,
     "__dlpack_device__": __dlpack_device__,
     "to_base_units": to_base_units,
+    "to_jax": to_jax,
+    "to_torch": to_torch,
+    "to_numpy": to_numpy,
     "astype": astype,
     "copy": copy,
     "dot": dot,

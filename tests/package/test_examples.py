@@ -38,3 +38,16 @@ def test_xarray_climate_on_a_local_cluster(tmp_path: Path) -> None:
     assert "'units': 'kg m-3'" in out and "'units': 'mm'" in out
     assert (tmp_path / "climate.png").stat().st_size > 10_000
     assert (tmp_path / "climate_results.zarr" / "tas_anomaly").is_dir()
+
+
+def test_torch_training() -> None:
+    out = run("torch_training.py", "--steps", "20")
+    assert "data + physics refused: DimensionError" in out
+    assert "(dimensionless)" in out and "x(1 s) =" in out
+
+
+def test_jax_integrator() -> None:
+    out = run("jax_integrator.py", "--steps", "2000")
+    assert "compiled 1 time(s) for two launches" in out
+    assert "kg·m/s (a momentum)" in out
+    assert "refused while tracing: DimensionError" in out

@@ -415,3 +415,57 @@ fn average_returns_the_sum_of_weights() {
     .unwrap();
     assert_eq!(p.outputs, vec![Out::Unit(m), Out::Plain]);
 }
+
+// ---- JAX and PyTorch (dimtensor.jax, dimtensor.torch) ----
+
+#[test]
+fn gradients_are_output_over_input_intervals() {
+    let (j, m, c) = (u("J"), u("m"), u("degC"));
+    let p = plan("autodiff.grad", &[Some(&j), Some(&m)]).unwrap();
+    assert_eq!(out(&p, 0), u("N"));
+    // d(temperature)/d(position): a temperature difference per metre
+    let p = plan("autodiff.grad", &[Some(&c), Some(&m)]).unwrap();
+    assert_eq!(out(&p, 0), u("delta_degC/m"));
+    let p = plan("autodiff.grad", &[Some(&j), Some(&c)]).unwrap();
+    assert_eq!(out(&p, 0), u("J/K"));
+    let s = u("s");
+    let p = plan("autodiff.vjp", &[Some(&s), Some(&j), Some(&m)]).unwrap();
+    assert_eq!(out(&p, 0), u("N*s"));
+}
+
+#[test]
+fn losses_convert_the_target_to_the_input_unit() {
+    let (m, cm, s) = (u("m"), u("cm"), u("s"));
+    let p = plan("nn.functional.mse_loss", &[Some(&m), Some(&cm)]).unwrap();
+    assert_eq!(out(&p, 0), u("m^2"));
+    assert!(close(p.inputs[1][0].pair().0, 0.01));
+    let p = plan("nn.functional.l1_loss", &[Some(&cm), Some(&m)]).unwrap();
+    assert_eq!(out(&p, 0), cm);
+    assert!(plan("nn.functional.mse_loss", &[Some(&m), Some(&s)]).is_err());
+    assert!(plan("nn.functional.cross_entropy", &[Some(&m), None]).is_err());
+    let p = plan("nn.functional.cosine_similarity", &[Some(&m), Some(&s)]).unwrap();
+    assert!(out(&p, 0).dimension().is_dimensionless());
+}
+
+#[test]
+fn torch_value_and_index_results() {
+    let m = u("m");
+    let p = plan("torch.sort", &[Some(&m)]).unwrap();
+    assert_eq!(out(&p, 0), m);
+    assert!(matches!(p.outputs[1], Out::Plain));
+    let p = plan("torch.var_mean", &[Some(&m)]).unwrap();
+    assert_eq!((out(&p, 0), out(&p, 1)), (u("m^2"), m));
+}
+
+#[test]
+fn activations_and_normalization() {
+    let (m, c, n) = (u("m"), u("degC"), u("N"));
+    assert_eq!(out(&plan("nn.functional.relu", &[Some(&m)]).unwrap(), 0), m);
+    assert!(plan("nn.functional.relu", &[Some(&c)]).is_err());
+    assert!(plan("nn.functional.gelu", &[Some(&m)]).is_err());
+    let p = plan("nn.functional.layer_norm", &[Some(&m), Some(&n), Some(&n)]).unwrap();
+    assert_eq!(out(&p, 0), n);
+    let p = plan("nn.functional.layer_norm", &[Some(&m), None, None]).unwrap();
+    assert!(out(&p, 0).dimension().is_dimensionless());
+    assert!(plan("nn.functional.layer_norm", &[Some(&m), None, Some(&n)]).is_err());
+}

@@ -491,13 +491,18 @@ def isdtype(dtype: Any, kind: Any) -> bool:
 
 
 def _is_bool(dtype: Any) -> bool:
-    return dtype is not None and np.dtype(dtype) == np.bool_
+    if dtype is None:
+        return False
+    try:
+        return bool(np.dtype(dtype) == np.bool_)
+    except TypeError:  # another library's dtype object (torch.bool)
+        return str(dtype).rsplit(".", 1)[-1] == "bool"
 
 
 def _shape_only(x: Any) -> bool:
     """``x`` lends a ``_like`` function only its shape: a plain array, or a
     mask (truth values have no unit)."""
-    return not is_quantity(x) or np.dtype(x.dtype) == np.bool_
+    return not is_quantity(x) or _is_bool(x.dtype)
 
 
 def _like(name: str, sig: Callable[..., Any], x: Any, dtype: Any, device: Any) -> Any:

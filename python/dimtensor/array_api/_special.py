@@ -52,6 +52,9 @@ def _ufunc(name: str) -> Callable[[Backend], Callable[..., Any]]:
     """scipy.special's ufunc ``name`` on plain magnitudes, chunk by chunk on Dask."""
 
     def impl(B: Backend) -> Callable[..., Any]:
+        own = getattr(B, "special", None)
+        if own is not None:
+            return own(name)  # type: ignore[no-any-return]  # JAX's or torch's own
         import scipy.special
 
         ufunc = getattr(scipy.special, name)

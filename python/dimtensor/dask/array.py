@@ -683,6 +683,15 @@ class DaskDimArray:
         table = self._data._repr_html_() if hasattr(self._data, "_repr_html_") else ""
         return f"<div><b>unit:</b> {html.escape(str(self._unit.simplified()))}</div>{table}"
 
+    # ---- to JAX and PyTorch (computes, then converts) -------------------------
+    def to_jax(self, **kwargs: Any) -> Any:
+        """``compute()``, then a :class:`dimtensor.jax.DimArray` (through DLPack)."""
+        return self.compute(**kwargs).to_jax()
+
+    def to_torch(self, **kwargs: Any) -> Any:
+        """``compute()``, then a :class:`dimtensor.torch.DimTensor` (same memory)."""
+        return self.compute(**kwargs).to_torch()
+
 
 def _deferring(method: Callable[[DaskDimArray, Any], Any]) -> Callable[[DaskDimArray, Any], Any]:
     """A binary operator that leaves the call to a container of arrays with

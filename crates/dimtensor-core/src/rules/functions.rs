@@ -213,6 +213,83 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     // ---- xarray: what xarray's own code paths call on a duck array
     // (rolling windows; the rest of what they reach has a line above)
     ("lib.stride_tricks.sliding_window_view", "x:A -> A"),
+    // ==== JAX and PyTorch (dimtensor.jax, dimtensor.torch) ====
+    // Derivatives: the gradient of an output V with respect to an input U
+    // (jax.grad, torch's .grad), and a vector-Jacobian product seeded with
+    // a cotangent in G (torch's backward(gradient=...), autograd.grad).
+    ("autodiff.grad", "#0:V, #1:U -> d(V)/d(U)"),
+    ("autodiff.vjp", "#0:G, #1:V, #2:U -> G*d(V)/d(U)"),
+    // torch functions that return values and their indices
+    (
+        "torch.sort torch.topk torch.kthvalue torch.mode torch.cummax torch.cummin torch.max.dim \
+         torch.min.dim torch.median.dim torch.nanmedian.dim",
+        "#0:A -> A, -",
+    ),
+    ("torch.aminmax", "#0:A -> A, A"),
+    ("torch.std_mean", "#0:A -> d(A), A"),
+    ("torch.var_mean", "#0:A -> d(A)^2, A"),
+    ("torch.lerp", "#0:A, #1:A, weight:1 -> A"),
+    ("torch.cdist", "#0:A, #1:A -> d(A)"),
+    ("torch.dist", "#0:A, #1:A -> [p=0] 1 | d(A)"),
+    (
+        "torch.cumulative_trapezoid",
+        "y:A, x:B, dx:C -> [x] A*d(B) | A*C",
+    ),
+    // torch.nn.functional: losses compare their operands in one unit
+    ("nn.functional.mse_loss", "input:A, target:A -> d(A)^2"),
+    ("nn.functional.l1_loss", "input:A, target:A -> d(A)"),
+    (
+        "nn.functional.smooth_l1_loss",
+        "input:A, target:A, beta:d(A) -> d(A)",
+    ),
+    (
+        "nn.functional.huber_loss",
+        "input:A, target:A, delta:d(A) -> d(A)^2",
+    ),
+    (
+        "nn.functional.cross_entropy nn.functional.nll_loss nn.functional.binary_cross_entropy \
+         nn.functional.binary_cross_entropy_with_logits nn.functional.kl_div",
+        "input:1, target:1 -> 1",
+    ),
+    ("nn.functional.cosine_similarity", "x1:A, x2:B -> 1"),
+    ("nn.functional.pairwise_distance", "x1:A, x2:A -> d(A)"),
+    ("nn.functional.normalize", "input:A -> 1"),
+    // activations: homogeneous ones keep the unit (not a point: where zero is
+    // matters), the others take pure numbers
+    (
+        "nn.functional.relu nn.functional.leaky_relu nn.functional.dropout \
+         nn.functional.dropout1d nn.functional.dropout2d nn.functional.dropout3d",
+        "#0:A -> abs(A)",
+    ),
+    (
+        "nn.functional.sigmoid nn.functional.tanh nn.functional.softplus nn.functional.gelu \
+         nn.functional.silu nn.functional.mish nn.functional.elu nn.functional.selu \
+         nn.functional.celu nn.functional.logsigmoid nn.functional.softsign \
+         nn.functional.hardtanh nn.functional.hardsigmoid nn.functional.hardswish \
+         nn.functional.relu6 nn.functional.softmax nn.functional.log_softmax \
+         nn.functional.softmin nn.functional.glu",
+        "#0:1 -> 1",
+    ),
+    // normalization: a pure number, scaled by the weight's unit
+    (
+        "nn.functional.layer_norm nn.functional.group_norm nn.functional.batch_norm \
+         nn.functional.instance_norm",
+        "input:A, weight:W, bias:W -> [weight] W | [bias] ! | 1",
+    ),
+    ("nn.functional.embedding", "weight:A -> A"),
+    ("nn.functional.pad", "input:A, value:A -> A"),
+    (
+        "nn.functional.interpolate nn.functional.avg_pool1d nn.functional.avg_pool2d \
+         nn.functional.avg_pool3d nn.functional.adaptive_avg_pool1d \
+         nn.functional.adaptive_avg_pool2d",
+        "input:A -> A",
+    ),
+    // max pooling: the values, and with return_indices=True their indices
+    (
+        "nn.functional.max_pool1d nn.functional.max_pool2d nn.functional.max_pool3d \
+         nn.functional.adaptive_max_pool1d nn.functional.adaptive_max_pool2d",
+        "input:A -> A, -",
+    ),
 ];
 
 /// Whether operands of one parameter come one by one or as a sequence.

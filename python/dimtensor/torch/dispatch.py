@@ -1,0 +1,578 @@
+"""How each torch function is run on DimTensors: which rule of the core's
+table applies (a ufunc rule by name, a function rule by name, or "the unit
+is kept"), which arguments are its operands, and how the result is wrapped.
+
+Every unit comes from :mod:`.plans` (the core's table); this module only
+maps torch's functions and argument names onto the table's rules. A torch
+function with no entry here either returns no tensor (metadata: shapes,
+dtypes, devices) or is refused with a ``TypeError`` naming it, never run
+with a guessed unit.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import torch
+import torch.nn.functional as F
+
+from dimtensor import _core
+from dimtensor._backend import ONE
+from dimtensor._core import DimArray as NumpyDimArray
+from dimtensor._core import Unit
+from dimtensor.errors import UnitStrippedError
+
+from . import plans
+from .plans import WILD, number_key
+
+PLAIN = torch._C.DisableTorchFunctionSubclass
+IDENTITY = (1.0, 0.0)
+
+# Filled by tensor.py: the DimTensor class.
+CLS: Any = None
+
+
+def key(x: Any) -> Any:
+    """An operand as the plans see it."""
+    if isinstance(x, torch.Tensor):
+        if isinstance(x, CLS):
+            u = x._unit
+            return u if u is not None else WILD
+        return None
+    if isinstance(x, Unit):
+        return x
+    if isinstance(x, NumpyDimArray):
+        return plans.intern(x.__dimtensor_unit__)
+    return number_key(x)
+
+
+def shape(x: Any) -> tuple[int, ...]:
+    return tuple(int(n) for n in x.shape) if isinstance(x, torch.Tensor) else ()
+
+
+def convert(x: Any, conv: Sequence[float]) -> Any:
+    """The magnitudes of ``x`` converted by ``a·x + b`` (x itself for the identity)."""
+    if isinstance(x, NumpyDimArray):
+        x = torch.as_tensor(x._data)
+    elif isinstance(x, Unit):
+        x = 1.0
+    a, b = conv
+    if a == 1.0 and b == 0.0:
+        return x
+    with PLAIN():
+        scaled = x * a
+        return scaled + b if b else scaled
+
+
+def wrap(values: Any, unit: Unit | None, inputs: Sequence[Any] = ()) -> Any:
+    """Tensors become DimTensors in ``unit`` (None: dimensionless). A result
+    that is none of the call's ``inputs`` is fresh, and changes class in place."""
+    if isinstance(values, torch.Tensor):
+        fresh = not any(values is x for x in inputs)
+        return CLS._new(values, unit if unit is not None else ONE, fresh)
+    if isinstance(values, (tuple, list)):
+        return type(values)([wrap(v, unit, inputs) for v in values])
+    return values
+
+
+def plain(x: Any, what: str) -> Any:
+    """An argument that takes no unit: a dimensionless DimTensor's values at
+    scale 1; a unit there would be dropped, so a dimensional one is refused."""
+    if isinstance(x, CLS):
+        u = x._unit
+        if u is None:
+            return x
+        if not u.is_dimensionless:
+            raise UnitStrippedError(
+                f"{what} takes plain numbers here, not a DimTensor in '{u}': its unit would be "
+                "dropped; pass .to_value(unit) if you mean the numbers"
+            )
+        return convert(x, (u.scale, 0.0))
+    if isinstance(x, (tuple, list)):
+        return type(x)(plain(v, what) for v in x)
+    return x
+
+
+def _name(func: Any) -> str:
+    name = getattr(func, "__name__", None)
+    if name in (None, "__get__", "__set__"):
+        owner = getattr(func, "__self__", None)
+        name = f"{getattr(owner, '__name__', '?')}.{name}"
+    return str(name)
+
+
+def refuse(func: Any) -> TypeError:
+    return TypeError(
+        f"dimtensor has no unit rule for torch {_name(func)}; call it on .to_value(unit) "
+        "(a plain tensor) and attach the unit you expect with DimTensor(result, unit)"
+    )
+
+
+# ---- ufuncs ---------------------------------------------------------------------
+
+
+class Ufunc(NamedTuple):
+    """A torch function with the unit rule of NumPy ufunc ``rule``: its
+    operands in the rule's order, each as (position, keyword)."""
+
+    rule: str
+    operands: tuple[tuple[int, str], ...]
+    inplace: bool = False
+    # what computes it, when not the function called (torch's Python-level
+    # operators, which Dynamo cannot run with torch functions disabled)
+    call: Callable[..., Any] | None = None
+
+
+def _arg(args: Sequence[Any], kwargs: dict[str, Any], at: tuple[int, str]) -> Any:
+    i, kw = at
+    if i < len(args):
+        return args[i]
+    return kwargs.get(kw, _MISSING)
+
+
+_MISSING = object()
+
+
+def _exponent(name: str, x: Any) -> float | None:
+    """A power's exponent, known now: a number, or a one-element plain or
+    dimensionless tensor read outside compiled code."""
+    if name not in ("power", "float_power"):
+        return None
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return float(x)
+    if isinstance(x, torch.Tensor) and x.numel() == 1 and not torch.compiler.is_compiling():
+        with PLAIN():
+            value = float(x.detach().reshape(()).item())
+        if isinstance(x, CLS) and x._unit is not None and x._unit.is_dimensionless:
+            value *= x._unit.scale
+        return value
+    return None
+
+
+def run_ufunc(spec: Ufunc, func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    operands = [_arg(args, kwargs, at) for at in spec.operands]
+    operands = [x for x in operands if x is not _MISSING]
+    keys = [key(x) for x in operands]
+    exponent = None
+    if len(operands) == 2 and spec.rule in ("power", "float_power"):
+        exponent = _exponent(spec.rule, operands[1])
+        k = keys[1]
+        if isinstance(k, Unit) and k.is_dimensionless:
+            keys[1] = None  # its value was read (scale included) or is unknown
+    convs, outs, const = plans.ufunc_plan(spec.rule, exponent, *keys)
+    args, kwargs = list(args), dict(kwargs)
+    for at, x, c in zip(spec.operands, operands, convs, strict=False):
+        if c != IDENTITY or isinstance(x, (NumpyDimArray, Unit)):
+            _put(args, kwargs, at, convert(x, c))
+    for k_, v in kwargs.items():
+        if isinstance(v, CLS) and k_ != "out":
+            kwargs[k_] = plain(v, f"torch {_name(func)}'s {k_}=")
+    if spec.inplace:
+        return _inplace(func, args, kwargs, outs[0])
+    out = kwargs.pop("out", None)
+    if const is not None:
+        with PLAIN():
+            raws = [x for x in args if isinstance(x, torch.Tensor)]
+            sh = torch.broadcast_shapes(*(r.shape for r in raws))
+            result = torch.full(sh, const, dtype=torch.bool, device=raws[0].device)
+    else:
+        with PLAIN():
+            result = (spec.call or func)(*args, **kwargs)
+    if out is not None:
+        return deliver(result, outs[0], out)
+    if isinstance(result, tuple):
+        return tuple(wrap(r, u, args) for r, u in zip(result, outs, strict=True))
+    return wrap(result, outs[0], args)
+
+
+def _put(args: list[Any], kwargs: dict[str, Any], at: tuple[int, str], value: Any) -> None:
+    i, kw = at
+    if i < len(args):
+        args[i] = value
+    else:
+        kwargs[kw] = value
+
+
+def _inplace(func: Any, args: list[Any], kwargs: dict[str, Any], unit: Unit | None) -> Any:
+    """``x.op_(...)``: computed in x's own memory when the result is in x's
+    unit; a result in another unit of the same dimension is converted and
+    copied in; another dimension is refused before anything is written."""
+    target = args[0]
+    own = target._unit if isinstance(target, CLS) else ONE
+    if own is None:  # a tensor whose unit is not chosen yet takes the result's
+        target._unit = own = unit if unit is not None else ONE
+    result_unit = unit if unit is not None else ONE
+    a, b = result_unit.conversion_affine(own)  # DimensionError across dimensions
+    if (a, b) == IDENTITY:
+        with PLAIN():
+            func(*args, **kwargs)
+        return target
+    name = _name(func).rstrip("_")
+    if name.startswith("__i"):
+        name = "__" + name[3:]
+    with PLAIN():
+        outplace = getattr(torch.Tensor, name)
+        result = outplace(*args, **kwargs)
+        target.copy_(convert(result, (a, b)))
+    return target
+
+
+def deliver(values: Any, unit: Unit | None, out: Any) -> Any:
+    if isinstance(out, CLS):
+        if out._unit is None:
+            out._unit = unit if unit is not None else ONE
+        conv = (unit or ONE).conversion_affine(out._unit)
+        with PLAIN():
+            out.copy_(convert(values, conv))
+        return out
+    with PLAIN():
+        out.copy_(values)
+    return out if unit is None else wrap(out, unit)
+
+
+# ---- function rules -----------------------------------------------------------------
+
+# The table's parameter and option names (NumPy's, the Array API's) and
+# torch's names for the same arguments.
+_ALIASES = {
+    "a": "input",
+    "x": "input",
+    "arrays": "tensors",
+    "tup": "tensors",
+    "axis": "dim",
+    "keepdims": "keepdim",
+    "x1": "input",
+    "x2": "other",
+    "y": "other",
+    "a_min": "min",
+    "a_max": "max",
+    "ord": "p",
+}
+
+
+class Function(NamedTuple):
+    """A torch function with the function rule ``rule``: for each rule
+    parameter, its (position, keyword) in torch's call, or None; the
+    options the rule reads, likewise; how many positional parameters
+    torch's function has."""
+
+    rule: str
+    params: tuple[tuple[int, str] | None, ...]
+    seqs: tuple[str, ...]
+    options: tuple[tuple[str, tuple[int, str] | None], ...]
+    inplace: bool = False
+    postprocess: Callable[..., Any] | None = None
+
+
+def function(
+    rule: str,
+    torch_params: Sequence[str],
+    inplace: bool = False,
+    postprocess: Callable[..., Any] | None = None,
+    aliases: dict[str, str] | None = None,
+) -> Function:
+    """A :class:`Function` for ``rule`` and torch's positional parameter names."""
+    found = _core.function_rule(rule)
+    if found is None:
+        raise KeyError(rule)
+    rule_params, rule_options, _ = found
+    names = list(torch_params)
+    extra = {**_ALIASES, **(aliases or {})}
+
+    def resolve(alternatives: Sequence[str]) -> tuple[int, str] | None:
+        for n in alternatives:
+            if n.startswith("#"):
+                k = int(n[1:])
+                return (k, names[k]) if k < len(names) else None
+            for candidate in (n, extra.get(n)):
+                if candidate is not None and candidate in names:
+                    return names.index(candidate), candidate
+        # keyword-only in torch: found by name
+        n = alternatives[0]
+        return (1 << 30, extra.get(n, n)) if not n.startswith("#") else None
+
+    params = tuple(resolve(p[0]) for p in rule_params)
+    seqs = tuple(p[1] for p in rule_params)
+    options = tuple((o, resolve([o])) for o in rule_options)
+    return Function(rule, params, seqs, options, inplace, postprocess)
+
+
+def signature_names(func: Callable[..., Any]) -> list[str]:
+    """Positional parameter names of a Python function (nn.functional)."""
+    kinds = inspect.Parameter
+    return [
+        p.name
+        for p in inspect.signature(func).parameters.values()
+        if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)
+    ]
+
+
+def _option(v: Any) -> Any:
+    if isinstance(v, list):
+        return tuple(v)
+    if isinstance(v, torch.Size):
+        return tuple(v)
+    return v
+
+
+def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    args, kwargs = list(args), dict(kwargs)
+    out = kwargs.pop("out", None)
+    values: list[Any] = []
+    described: list[Any] = []
+    for at, seq in zip(spec.params, spec.seqs, strict=True):
+        v = _MISSING if at is None else _arg(args, kwargs, at)
+        if v is _MISSING or v is None:
+            values.append(_MISSING)
+            described.append(None)
+        elif seq == "one":
+            values.append(v)
+            described.append(((key(v), shape(v)),))
+        else:
+            values.append(v)
+            described.append(tuple((key(x), shape(x)) for x in v))
+    options = []
+    for name, at in spec.options:
+        v = _MISSING if at is None else _arg(args, kwargs, at)
+        if v is not _MISSING:
+            options.append((name, _option(v)))
+    convs, units, _repeat, known = plans.function_plan_of(
+        spec.rule, tuple(described), tuple(options)
+    )
+    if known is not None:
+        raise TypeError(f"{spec.rule}: operands of different dimensions")
+    done_pos: set[int] = set()
+    done_kw: set[str] = set()
+    for at, seq, v, cs in zip(spec.params, spec.seqs, values, convs, strict=True):
+        if v is _MISSING or at is None:
+            continue
+        if seq == "one":
+            new = convert(v, cs[0])
+        else:
+            new = type(v)(convert(x, c) for x, c in zip(v, cs, strict=True))
+        _put(args, kwargs, at, new)
+        if at[0] < len(args):
+            done_pos.add(at[0])
+        else:
+            done_kw.add(at[1])
+    what = f"torch {_name(func)}"
+    if spec.inplace:
+        done_pos.add(0)
+    args = [a if i in done_pos else plain(a, what) for i, a in enumerate(args)]
+    kwargs = {k: (v if k in done_kw else plain(v, f"{what}'s {k}=")) for k, v in kwargs.items()}
+    if spec.inplace:
+        return _inplace(func, args, kwargs, units[0] if units else None)
+    with PLAIN():
+        result = func(*args, **kwargs)
+    if spec.postprocess is not None:
+        result = spec.postprocess(result)
+    if out is not None:
+        return deliver(result, units[0] if units else None, out)
+    return wrap_results(result, units, [*args, *kwargs.values()])
+
+
+def wrap_results(result: Any, units: Sequence[Any], inputs: Sequence[Any] = ()) -> Any:
+    """Each result with its unit (the last unit applies to further results;
+    None: a plain result)."""
+
+    def one(values: Any, unit: Any) -> Any:
+        return values if unit is None else wrap(values, unit, inputs)
+
+    if isinstance(result, torch.Tensor):
+        return one(result, units[0] if units else None)
+    if isinstance(result, (tuple, list)) and units:
+        items = [one(v, units[min(i, len(units) - 1)]) for i, v in enumerate(result)]
+        return type(result)(items)
+    return result
+
+
+# ---- the unit is kept ------------------------------------------------------------------
+
+
+def run_keep(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    """Rearranging, copying, moving and casting: the result keeps the unit
+    of the first argument (the table's rule of ``reshape``, ``#0:A -> A``).
+    Other tensors in the call lend shapes, dtypes or indices."""
+    x = args[0]
+    k = key(x)
+    if isinstance(k, Unit):
+        _, units, _, _ = plans.function_plan_of("reshape", (((k, ()),),), ())
+        unit = units[0]
+    else:
+        unit = None
+    rest = [
+        plain(a, f"torch {_name(func)}") if isinstance(a, CLS) and _is_index(a) else a
+        for a in args[1:]
+    ]
+    with PLAIN():
+        result = func(x, *rest, **kwargs)
+    if k is WILD or (isinstance(x, CLS) and x._unit is None):
+        return _pending(result)
+    return wrap(result, unit, args)
+
+
+def _is_index(t: Any) -> bool:
+    return not (t.is_floating_point() or t.is_complex())
+
+
+def _pending(values: Any) -> Any:
+    if isinstance(values, torch.Tensor):
+        return CLS._new(values, None)
+    if isinstance(values, (tuple, list)):
+        return type(values)(_pending(v) for v in values)
+    return values
+
+
+def run_getitem(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    x, index = args[0], args[1]
+    if isinstance(index, tuple):
+        index = tuple(plain(i, "an index") for i in index)
+    else:
+        index = plain(index, "an index")
+    with PLAIN():
+        result = func(x, index)
+    return CLS._new(result, x._unit) if isinstance(x, CLS) else result
+
+
+def run_setitem(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    """``x[i] = value``: value converted to the unit of ``x``."""
+    x, index, value = args
+    index = (
+        tuple(plain(i, "an index") for i in index)
+        if isinstance(index, tuple)
+        else plain(index, "an index")
+    )
+    unit, convs = plans.same_unit_plan("assignment", key(x), key(value))
+    if isinstance(x, CLS) and x._unit is None and unit is not None:
+        x._unit = unit
+    elif not isinstance(x, CLS) and isinstance(unit, Unit) and not unit.is_dimensionless:
+        raise UnitStrippedError(
+            f"assigning a quantity in '{unit}' into a plain tensor would drop its unit"
+        )
+    with PLAIN():
+        func(x, index, convert(value, convs[1]))
+
+
+def run_fill(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    """``x.fill_(v)`` / ``x.copy_(src)``: the value converted to x's unit."""
+    x, value = args[0], args[1]
+    unit, convs = plans.same_unit_plan("assignment", key(x), key(value))
+    if isinstance(x, CLS) and x._unit is None and unit is not None:
+        x._unit = unit
+    with PLAIN():
+        func(x, convert(value, convs[1]), *args[2:], **kwargs)
+    return x
+
+
+def run_passthrough(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    with PLAIN():
+        return func(*args, **kwargs)
+
+
+def run_export(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    """``item()``, ``tolist()``, ``numpy()``, ``float()``…: plain numbers
+    only from a dimensionless tensor (at scale 1); a unit is never dropped."""
+    x = args[0]
+    if isinstance(x, CLS):
+        x = plain(x, f"{_name(func)}()")
+    with PLAIN():
+        return func(x, *args[1:], **kwargs)
+
+
+def run_unknown(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    """No rule: an in-place call is refused before it runs; anything else
+    runs, and is refused if it returns a tensor (a value without a unit)."""
+    name = getattr(func, "__name__", "") or ""
+    if name.endswith("_") and not name.startswith("_"):
+        raise refuse(func)
+    with PLAIN():
+        result = func(*args, **kwargs)
+    if _has_tensor(result):
+        raise refuse(func)
+    return result
+
+
+def _has_tensor(x: Any) -> bool:
+    if isinstance(x, torch.Tensor):
+        return True
+    if isinstance(x, (tuple, list)):
+        return any(_has_tensor(v) for v in x)
+    return False
+
+
+# ---- products with a bias: linear and convolutions ------------------------------------
+
+
+def run_biased(rule: str) -> Callable[..., Any]:
+    """``linear(input, weight, bias)``, ``conv*d``: the product's unit by
+    the table's rule ``rule`` (``matmul``, ``convolve``), the bias converted
+    to it as an added operand (``add``)."""
+
+    def run(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+        args, kwargs = list(args), dict(kwargs)
+        x, w = args[0], _arg(args, kwargs, (1, "weight"))
+        _, units, _, _ = plans.function_plan_of(
+            rule, (((key(x), shape(x)),), ((key(w), shape(w)),)), ()
+        )
+        unit = units[0]
+        bias = _arg(args, kwargs, (2, "bias"))
+        if bias is not _MISSING and bias is not None:
+            convs, _, _ = plans.ufunc_plan("add", None, unit, key(bias))
+            _put(args, kwargs, (2, "bias"), convert(bias, convs[1]))
+        with PLAIN():
+            result = func(*args, **kwargs)
+        return wrap(result, unit, args)
+
+    return run
+
+
+# ---- value checks ------------------------------------------------------------------------
+
+
+def as_float(v: Any) -> Any:
+    """A converted 0-d bound (``beta=``, ``delta=``) as the float torch wants."""
+    if isinstance(v, torch.Tensor):
+        with PLAIN():
+            return float(v.reshape(()).item())
+    return v
+
+
+def _isfinite_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and math.isfinite(v)
+
+
+def losses_with_float_bound(param: str) -> Callable[..., Any]:
+    """smooth_l1_loss(beta=…)/huber_loss(delta=…): the bound is a quantity
+    in the operands' unit (converted by the rule), passed to torch as a float."""
+
+    def run(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+        spec = function(_name_of_loss(func), signature_names(func))
+        if param in kwargs and isinstance(kwargs[param], CLS):
+
+            def with_float(*a: Any, **k: Any) -> Any:
+                k[param] = as_float(k[param])
+                return func(*a, **k)
+
+            return run_function(spec, with_float, args, kwargs)
+        return run_function(spec, func, args, kwargs)
+
+    return run
+
+
+def _name_of_loss(func: Any) -> str:
+    return "nn.functional." + func.__name__
+
+
+__all__ = [
+    "CLS",
+    "PLAIN",
+    "F",
+    "Function",
+    "Ufunc",
+    "function",
+    "run_function",
+    "run_ufunc",
+]

@@ -1,0 +1,331 @@
+"""``dimtensor.torch.DimTensor``: a ``torch.Tensor`` with a unit.
+
+DimTensor is a subclass of ``torch.Tensor`` sharing its storage, so modules,
+optimizers, devices and autograd treat it as the tensor it is; its
+``__torch_function__`` applies the core's unit rules to every ``torch.*``,
+``torch.Tensor`` and ``torch.nn.functional`` call (:mod:`.table`), and
+refuses the ones it has no rule for.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import torch
+
+from dimtensor import _backend, _core
+from dimtensor._backend import ONE, is_quantity
+from dimtensor._core import DimArray as NumpyDimArray
+from dimtensor._core import Unit
+
+from . import autograd, dispatch, plans, table
+from .backend import TorchBackend
+
+__all__ = ["TORCH", "DimTensor"]
+
+PLAIN = dispatch.PLAIN
+
+
+def _as_unit(unit: Unit | str | None) -> Unit:
+    if unit is None:
+        return ONE
+    return unit if isinstance(unit, Unit) else Unit.parse(unit)
+
+
+def _values(data: Any) -> tuple[torch.Tensor, Unit | None]:
+    """A plain tensor and the unit it comes with (None: plain data)."""
+    if isinstance(data, DimTensor):
+        with PLAIN():
+            return data.as_subclass(torch.Tensor), data._unit
+    if isinstance(data, torch.Tensor):
+        return data, None
+    if isinstance(data, NumpyDimArray):
+        return torch.as_tensor(data._data), data.__dimtensor_unit__
+    if is_quantity(data):
+        to_torch = getattr(data, "to_torch", None)
+        if to_torch is None:
+            raise TypeError(f"cannot make a DimTensor from a {type(data).__name__}")
+        converted = to_torch()
+        with PLAIN():
+            return converted.as_subclass(torch.Tensor), converted._unit
+    return torch.as_tensor(data), None
+
+
+@functools.cache
+def _is_device(text: str) -> bool:
+    try:
+        torch.device(text)
+    except (RuntimeError, ValueError):
+        return False
+    return True
+
+
+class DimTensor(torch.Tensor):
+    """A tensor with a unit.
+
+    ``DimTensor(data, unit=None, dtype=None, device=None, requires_grad=False)``
+    takes tensors (sharing their memory, and their autograd graph when they
+    require grad), NumPy data, numbers and quantities (a quantity given
+    another ``unit`` is converted, never relabelled).
+
+    >>> import torch
+    >>> from dimtensor.torch import DimTensor
+    >>> d = DimTensor(torch.tensor([1.0, 2.0]), "m") + DimTensor(torch.tensor([50.0, 0.0]), "cm")
+    >>> d
+    DimTensor([1.5000, 2.0000], unit='m')
+    >>> torch.nn.functional.mse_loss(d, DimTensor(torch.tensor([150.0, 210.0]), "cm"))
+    DimTensor(0.0050, unit='m²')
+    >>> torch.sin(d)
+    Traceback (most recent call last):
+    dimtensor.errors.DimensionError: sin needs a dimensionless input ... got 'm' [L]
+    """
+
+    # DimArray's (NumPy) operators and functions let this type take mixed calls.
+    __dimtensor_lazy__ = True
+    _unit: Unit | None
+
+    @staticmethod
+    def __new__(
+        cls,
+        data: Any,
+        unit: Unit | str | None = None,
+        dtype: Any = None,
+        device: Any = None,
+        requires_grad: bool = False,
+    ) -> DimTensor:
+        values, own = _values(data)
+        if dtype is not None or device is not None:
+            with PLAIN():
+                values = values.to(device=device, dtype=dtype)
+        if own is not None and unit is not None:
+            target = _as_unit(unit)
+            values = dispatch.convert(values, own.conversion_affine(target))
+            own = target
+        with PLAIN():
+            if values.requires_grad:
+                t = values.as_subclass(cls)  # stays on the graph
+            else:
+                t = torch.Tensor._make_subclass(cls, values, requires_grad)
+        t._unit = plans.intern(own if own is not None else _as_unit(unit))
+        if requires_grad:
+            autograd.track(t)
+        return t  # type: ignore[no-any-return]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    @classmethod
+    def _new(cls, values: torch.Tensor, unit: Unit | None, fresh: bool = False) -> DimTensor:
+        """Wrap a result without checks (its unit came from a plan). A
+        ``fresh`` plain tensor (made by the operation, referenced nowhere
+        else) becomes a DimTensor in place: no view, no autograd node."""
+        if fresh and type(values) is torch.Tensor and not torch.compiler.is_compiling():
+            values.__class__ = cls
+            t = values
+        else:
+            with PLAIN():
+                t = values.as_subclass(cls)
+        t._unit = unit
+        return t  # type: ignore[no-any-return]
+
+    @classmethod
+    def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        handler = _HANDLERS.get(func)
+        if handler is None:
+            # Dynamo looks up Python-level functions (torch's operators written
+            # in Python) by another identity: by name, then.
+            handler = _BY_NAME.get(getattr(func, "__qualname__", None), dispatch.run_unknown)
+        return handler(func, args, kwargs or {})
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> DimTensor:
+        with PLAIN():
+            values = self.detach().clone()
+        new = DimTensor(values, self.unit, requires_grad=self.requires_grad and self.is_leaf)
+        memo[id(self)] = new
+        return new
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Pickled as its values, unit and whether it requires grad."""
+        with PLAIN():
+            values = self.detach().as_subclass(torch.Tensor)
+        return (_rebuild, (values, self.unit, self.requires_grad and self.is_leaf))
+
+    # ---- Python operators: the table's handlers, called directly (faster
+    # than torch's dispatch, and traced by Dynamo like any Python method)
+    def __add__(self, other: Any) -> Any:
+        return _OP["__add__"](self, other)
+
+    def __radd__(self, other: Any) -> Any:
+        return _OP["__radd__"](self, other)
+
+    def __sub__(self, other: Any) -> Any:
+        return _OP["__sub__"](self, other)
+
+    def __rsub__(self, other: Any) -> Any:
+        return _OP["__rsub__"](self, other)
+
+    def __mul__(self, other: Any) -> Any:
+        return _OP["__mul__"](self, other)
+
+    def __rmul__(self, other: Any) -> Any:
+        return _OP["__rmul__"](self, other)
+
+    def __truediv__(self, other: Any) -> Any:
+        return _OP["__truediv__"](self, other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return _OP["__rtruediv__"](self, other)
+
+    def __floordiv__(self, other: Any) -> Any:
+        return _OP["__floordiv__"](self, other)
+
+    def __rfloordiv__(self, other: Any) -> Any:
+        return _OP["__rfloordiv__"](self, other)
+
+    def __mod__(self, other: Any) -> Any:
+        return _OP["__mod__"](self, other)
+
+    def __rmod__(self, other: Any) -> Any:
+        return _OP["__rmod__"](self, other)
+
+    def __pow__(self, other: Any) -> Any:  # type: ignore[override]
+        return _OP["__pow__"](self, other)
+
+    def __rpow__(self, other: Any) -> Any:
+        return _OP["__rpow__"](self, other)
+
+    def __matmul__(self, other: Any) -> Any:
+        return _OP["__matmul__"](self, other)
+
+    def __rmatmul__(self, other: Any) -> Any:
+        return _OP["__rmatmul__"](self, other)
+
+    def __neg__(self) -> Any:
+        return _OP["__neg__"](self)
+
+    def __pos__(self) -> Any:
+        return _OP["__pos__"](self)
+
+    def __abs__(self) -> Any:
+        return _OP["__abs__"](self)
+
+    def __lt__(self, other: Any) -> Any:
+        return _OP["__lt__"](self, other)
+
+    def __le__(self, other: Any) -> Any:
+        return _OP["__le__"](self, other)
+
+    def __gt__(self, other: Any) -> Any:
+        return _OP["__gt__"](self, other)
+
+    def __ge__(self, other: Any) -> Any:
+        return _OP["__ge__"](self, other)
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return _OP["__eq__"](self, other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return _OP["__ne__"](self, other)
+
+    __hash__ = torch.Tensor.__hash__
+
+    # ---- units ----------------------------------------------------------------
+    @property
+    def unit(self) -> Unit:
+        u = self._unit
+        return u if u is not None else ONE
+
+    @property
+    def __dimtensor_unit__(self) -> Unit | None:
+        return self._unit
+
+    @property
+    def dimension(self) -> Any:
+        return self.unit.dimension
+
+    @property
+    def is_dimensionless(self) -> bool:
+        return self.unit.is_dimensionless
+
+    def to(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """``x.to("cm")`` / ``x.to(unit)``: converted to a unit (on the autograd
+        graph); ``x.to(device)``, ``x.to(dtype)``: moved or cast, unit kept."""
+        target = args[0] if args else None
+        if isinstance(target, Unit) or (isinstance(target, str) and not _is_device(target)):
+            return DimTensor(self, target)
+        return torch.Tensor.to(self, *args, **kwargs)
+
+    def to_value(self, unit: Unit | str | None = None) -> torch.Tensor:
+        """The plain tensor of values in ``unit`` (default: the tensor's own), on the graph."""
+        x = self if unit is None else self.to(unit)
+        with PLAIN():
+            return x.as_subclass(torch.Tensor)
+
+    def magnitude(self) -> torch.Tensor:
+        """The plain tensor of values in the tensor's own unit (on the graph)."""
+        return self.to_value()
+
+    def to_base_units(self) -> DimTensor:
+        return self.to(self.unit.to_base())  # type: ignore[no-any-return]
+
+    # ---- conversions ----------------------------------------------------------------
+    def to_numpy(self) -> NumpyDimArray:
+        """A :class:`dimtensor.DimArray` (on the host; detached; shares memory on the CPU)."""
+        with PLAIN():
+            values = self.detach().cpu().numpy()
+        if self._unit is None:
+            return _core._unit_pending(values)
+        return _core._wrap(values, self._unit)
+
+    def to_torch(self) -> DimTensor:
+        return self
+
+    def to_jax(self) -> Any:
+        """A :class:`dimtensor.jax.DimArray` sharing memory through DLPack (detached)."""
+        import jax.dlpack
+
+        from dimtensor.jax import DimArray
+
+        with PLAIN():
+            values = jax.dlpack.from_dlpack(self.detach().contiguous())
+        return DimArray._new(values, self.unit)
+
+    def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:
+        """The Array API namespace with units on torch (:mod:`dimtensor.torch.array_api`)."""
+        from dimtensor.array_api import API_VERSION
+        from dimtensor.torch import array_api
+
+        if api_version not in (None, API_VERSION):
+            raise ValueError(f"dimtensor implements the Array API {API_VERSION}, not {api_version}")
+        return array_api
+
+    # ---- text -------------------------------------------------------------------
+    def __repr__(self, *, tensor_contents: Any = None) -> str:  # type: ignore[override]
+        with PLAIN():
+            body = torch.Tensor.__repr__(self)
+        inner = body[body.index("(") + 1 : body.rindex(")")]
+        return f"DimTensor({inner}, unit={str(self.unit)!r})"
+
+    def __str__(self) -> str:
+        return repr(self)
+
+    def __format__(self, spec: str) -> str:
+        if self.dim() == 0 and spec:
+            with PLAIN():
+                value = self.detach().item()
+            text = str(self.unit.simplified())
+            return f"{format(value, spec)} {text}".rstrip()
+        return str(self)
+
+
+TORCH = TorchBackend(DimTensor)
+_backend.register(TORCH)
+dispatch.CLS = DimTensor
+_HANDLERS = table.handlers()
+_BY_NAME = table.by_name()
+_OP = table.operators()
+
+
+def _rebuild(values: torch.Tensor, unit: Unit, requires_grad: bool) -> DimTensor:
+    return DimTensor(values, unit, requires_grad=requires_grad)

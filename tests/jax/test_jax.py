@@ -1,0 +1,137 @@
+"""dimtensor.jax: a JAX array with a unit (pytree, jit, vmap, grad, scan)."""
+
+import dimtensor as dt
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from dimtensor import units as u
+from dimtensor.errors import DimensionError, UnitStrippedError
+from dimtensor.jax import DimArray, grad, map_blocks, value_and_grad
+from dimtensor.jax import numpy as dnp
+
+
+def q(values, unit):
+    return DimArray(jnp.asarray(values, dtype=jnp.float32), unit)
+
+
+def test_operators_convert_the_right_operand():
+    x = q([1.0, 2.0], "km") + q([500.0, 0.0], "m")
+    assert x.unit == u.km
+    np.testing.assert_allclose(x.to("m").to_value(), [1500.0, 2000.0])
+    assert (q(2.0, "m") * q(3.0, "s")).unit == u.m * u.s
+    assert (q(2.0, "m") ** 2).unit == u.m**2
+    with pytest.raises(DimensionError):
+        q(1.0, "m") + q(1.0, "s")
+
+
+def test_pytree_unit_is_static_aux_data():
+    x = q([1.0, 2.0], "m")
+    leaves, treedef = jax.tree_util.tree_flatten(x)
+    assert len(leaves) == 1 and isinstance(leaves[0], jax.Array)
+    y = jax.tree_util.tree_unflatten(treedef, [leaves[0] * 2])
+    assert y.unit == u.m
+    with pytest.raises(TypeError, match="immutable"):
+        x[0] = q(1.0, "m")
+    z = x.at[0].set(q(3.0, "km"))
+    np.testing.assert_allclose(z.to_value(), [3000.0, 2.0])
+
+
+def test_jit_checks_units_at_trace_time_and_never_recompiles_for_values():
+    traces = []
+
+    @jax.jit
+    def speed(d, t):
+        traces.append(1)
+        return (d / t).to("km/h")
+
+    for k in range(3):
+        v = speed(q([100.0 + k], "m"), q([10.0], "s"))
+    assert len(traces) == 1
+    np.testing.assert_allclose(v.to_value(), [36.72], rtol=1e-5)
+    assert v.unit == u.km / u.h
+    speed(q([1.0], "km"), q([1.0], "s"))  # other units: one more trace
+    assert len(traces) == 2
+    with pytest.raises(DimensionError):
+        jax.jit(lambda a, b: a + b)(q(1.0, "m"), q(1.0, "s"))
+
+
+def test_vmap_and_scan():
+    x = q([[1.0, 2.0], [3.0, 4.0]], "m")
+    s = jax.vmap(lambda r: (r * r).sum())(x)
+    assert s.unit == u.m**2
+    np.testing.assert_allclose(s.to_value(), [5.0, 25.0])
+
+    def step(carry, v):
+        return carry + v * q(1.0, "s"), carry
+
+    total, history = jax.lax.scan(step, q(0.0, "m"), q([1.0, 2.0, 3.0], "m/s"))
+    assert total.unit == u.m and history.unit == u.m
+    np.testing.assert_allclose(total.to_value(), 6.0)
+
+
+def test_grad_is_output_unit_over_input_unit():
+    g = grad(lambda x: (x**3).sum())(q([1.0, 2.0], "m"))
+    assert g.unit == u.m**2  # not the input's unit
+    np.testing.assert_allclose(g.to_value(), [3.0, 12.0])
+    e, f = value_and_grad(lambda x: (q(2.0, "N/m") * x**2).sum() / 2)(q([1.0, 3.0], "m"))
+    assert e.unit == u.N * u.m and f.unit == u.N
+    # through jit, and with several arguments
+    g2 = jax.jit(grad(lambda x, t: (x / t).sum(), argnums=(0, 1)))(q(2.0, "m"), q(4.0, "s"))
+    assert g2[0].unit == 1 / u.s and g2[1].unit == u.m / u.s**2
+    np.testing.assert_allclose([g2[0].to_value(), g2[1].to_value()], [0.25, -0.125])
+    # a temperature point as input: per kelvin-sized interval
+    gt = grad(lambda t: (q(3.0, "J/K") * t.to("K")).sum())(q([20.0], "degC"))
+    assert gt.unit == u.J / u.K
+
+
+def test_jax_grad_itself_refuses_a_quantity_output():
+    with pytest.raises(TypeError, match="scalar-output"):
+        jax.grad(lambda x: (x**2).sum())(q(1.0, "m"))
+
+
+def test_numpy_functions_and_namespace():
+    x = q([3.0, 4.0], "m")
+    assert dnp.sqrt(dnp.sum(x**2)).unit == u.m
+    np.testing.assert_allclose(dnp.linalg.norm(x).to("cm").to_value(), 500.0)
+    assert dnp.concatenate([x, q([1.0], "km")]).unit == u.m
+    xp = x.__array_namespace__()
+    np.testing.assert_allclose(jax.jit(xp.linalg.vector_norm)(x).to_value(), 5.0)
+    assert xp.mean(x).unit == u.m and xp.var(x).unit == u.m**2
+    assert xp.special.erf(q([0.5], "")).unit.is_dimensionless
+    with pytest.raises(DimensionError):
+        xp.exp(x)
+    with pytest.raises(TypeError):
+        jnp.sin(x)  # JAX has no dispatch hook: refused, never unit-less
+
+
+def test_scalars_and_numpy_never_drop_a_unit():
+    with pytest.raises(UnitStrippedError):
+        float(q(1.0, "m"))
+    assert float(q(50.0, "%")) == 0.5
+    with pytest.raises(UnitStrippedError):
+        np.asarray(q([1.0], "m"))
+
+
+def test_conversions_to_numpy_torch_and_back():
+    a = dt.DimArray(np.arange(4.0, dtype=np.float32), "m")
+    j = a.to_jax()
+    assert isinstance(j, DimArray) and j.unit == u.m
+    back = j.to_numpy()
+    assert isinstance(back, dt.DimArray) and back.unit == u.m
+    np.testing.assert_array_equal(back._data, a._data)
+    t = j.to_torch()
+    assert t.unit == u.m
+    np.testing.assert_array_equal(t.to_numpy()._data, a._data)
+    # mixed with a NumPy DimArray: the JAX side takes the call
+    assert isinstance(a + j, DimArray)
+
+
+def test_dask_to_jax_and_map_blocks():
+    from dimtensor.dask import DaskDimArray
+
+    v = DaskDimArray(np.arange(4.0), "m/s", chunks=2)
+    assert v.to_jax().unit == u.m / u.s
+    e = map_blocks(lambda v: v**2 * q(0.5, "kg"), v)
+    assert e.unit.simplified() == u.J
+    np.testing.assert_allclose(e.compute().to("J")._data, [0.0, 0.5, 2.0, 4.5])

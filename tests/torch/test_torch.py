@@ -1,0 +1,199 @@
+"""dimtensor.torch: a torch.Tensor with a unit (__torch_function__, autograd, devices)."""
+
+import copy
+import pickle
+
+import dimtensor as dt
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from dimtensor import units as u
+from dimtensor.errors import DimensionError, UnitStrippedError
+from dimtensor.torch import DimTensor, derivative, map_blocks
+
+CUDA = pytest.mark.skipif(
+    not torch.cuda.is_available(), reason="needs a CUDA GPU (tools/gpu_checks.py runs there)"
+)
+
+
+def q(values, unit, **kw):
+    return DimTensor(torch.as_tensor(values, dtype=torch.float32), unit, **kw)
+
+
+def test_operators_and_torch_functions_take_the_cores_rules():
+    d = q([1.0, 2.0], "m") + q([50.0, 0.0], "cm")
+    assert d.unit == u.m
+    torch.testing.assert_close(d.to_value(), torch.tensor([1.5, 2.0]))
+    assert (d * q(2.0, "s")).unit == u.m * u.s
+    assert (2 * d).unit == u.m and (d**2).unit == u.m**2 and (1 / d).unit == 1 / u.m
+    assert torch.sqrt(d * d).unit == u.m
+    assert torch.sum(d).unit == u.m and d.mean(dim=0).unit == u.m and d.var().unit == u.m**2
+    values, indices = torch.max(d, dim=0)
+    assert values.unit == u.m and type(indices) is torch.Tensor
+    assert torch.cat([d, q([100.0], "cm")]).unit == u.m
+    torch.testing.assert_close(torch.cat([d, q([100.0], "cm")]).to_value()[-1], torch.tensor(1.0))
+    assert torch.where(d > q(1.6, "m"), d, 0.0).unit == u.m
+    assert torch.clamp(d, min=q(160.0, "cm")).unit == u.m
+    with pytest.raises(DimensionError):
+        torch.sin(d)
+    with pytest.raises(DimensionError):
+        d + q(1.0, "s")
+    with pytest.raises(TypeError, match="no unit rule"):
+        torch.polygamma(1, d)
+
+
+def test_losses_convert_their_operands():
+    loss = F.mse_loss(q([1.0, 2.0], "m"), q([150.0, 210.0], "cm"))
+    assert loss.unit == u.m**2
+    torch.testing.assert_close(loss.to_value(), torch.tensor((0.25 + 0.01) / 2))
+    assert F.l1_loss(q([1.0], "m"), q([50.0], "cm")).unit == u.m
+    assert F.smooth_l1_loss(q([1.0], "m"), q([0.0], "m"), beta=q(50.0, "cm")).unit == u.m
+    with pytest.raises(DimensionError):
+        F.mse_loss(q([1.0], "m"), q([1.0], "s"))
+    with pytest.raises(DimensionError):
+        F.cross_entropy(q([[1.0, 2.0]], "m"), torch.tensor([0]))
+
+
+def test_modules_run_on_dimensionless_inputs_and_linear_units():
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+    out = net(q([[0.1, 0.2]], ""))
+    assert isinstance(out, DimTensor) and out.unit.is_dimensionless
+    with pytest.raises(DimensionError):
+        net(q([[0.1, 0.2]], "m"))  # tanh of metres
+    assert torch.nn.Linear(2, 1, bias=False)(q([[1.0, 2.0]], "m")).unit == u.m
+    with pytest.raises(DimensionError):
+        torch.nn.Linear(2, 1)(q([[1.0, 2.0]], "m"))  # a plain bias added to metres
+
+
+def test_grad_is_output_unit_over_input_unit():
+    x = q([1.0, 2.0], "m", requires_grad=True)
+    (x**3).sum().backward()
+    assert x.grad.unit == u.m**2
+    torch.testing.assert_close(x.grad.to_value(), torch.tensor([3.0, 12.0]))
+    w = q([1.0, 2.0], "m", requires_grad=True)
+    (q(1.0, "N") * w).sum().backward()
+    (q(1.0, "kN") * w).sum().backward()  # accumulated in the first unit
+    assert w.grad.unit == u.N
+    torch.testing.assert_close(w.grad.to_value(), torch.tensor([1001.0, 1001.0]))
+    with pytest.raises(DimensionError):
+        (q(1.0, "s") * w).sum().backward()
+    t = q([0.0, 1.0, 2.0], "s", requires_grad=True)
+    x = q(4.9, "m/s^2") * t**2
+    v = derivative(x, t)
+    assert v.unit == u.m / u.s
+    torch.testing.assert_close(v.to_value(), torch.tensor([0.0, 9.8, 19.6]))
+    (g,) = torch.autograd.grad(x.sum(), t)
+    assert g.unit == u.m / u.s
+
+
+def test_devices_dtypes_copies_and_pickles_keep_the_unit():
+    x = q([1.0, 2.0], "m")
+    for y in (
+        x.to(torch.float64),
+        x.double(),
+        x.half(),
+        x.to(torch.bfloat16),
+        x.cpu(),
+        x.to("cpu"),
+        x.clone(),
+        x.detach(),
+        x[0],
+        x.reshape(2, 1),
+        x.reshape(1, 2).mT,
+    ):
+        assert isinstance(y, DimTensor) and y.unit == u.m
+    assert x.to("cm").unit == u.cm
+    torch.testing.assert_close(x.to("cm").to_value(), torch.tensor([100.0, 200.0]))
+    assert copy.deepcopy(x).unit == u.m
+    assert pickle.loads(pickle.dumps(x)).unit == u.m
+
+
+@CUDA
+def test_cuda_keeps_the_unit():
+    x = q([1.0, 2.0], "m")
+    assert x.cuda().unit == u.m and x.to("cuda").unit == u.m
+    assert (x.cuda() + q([1.0, 1.0], "cm").cuda()).unit == u.m
+
+
+def test_values_leave_only_without_a_unit():
+    with pytest.raises(UnitStrippedError):
+        q(1.0, "m").item()
+    with pytest.raises(UnitStrippedError):
+        float(q(1.0, "m"))
+    assert float(q(50.0, "%")) == 0.5
+    with pytest.raises(UnitStrippedError):
+        q([1.0], "m").numpy()
+
+
+def test_inplace_operations_write_in_the_tensors_unit():
+    x = q([1.0, 2.0], "m")
+    x += q([50.0, 50.0], "cm")
+    torch.testing.assert_close(x.to_value(), torch.tensor([1.5, 2.5]))
+    x[0] = q(10.0, "cm")
+    torch.testing.assert_close(x.to_value(), torch.tensor([0.1, 2.5]))
+    with pytest.raises(DimensionError):
+        x.add_(q(1.0, "s"))
+
+
+def test_namespace_and_conversions():
+    x = q([3.0, 4.0], "m")
+    xp = x.__array_namespace__()
+    torch.testing.assert_close(xp.linalg.vector_norm(x).to("cm").to_value(), torch.tensor(500.0))
+    assert xp.where(x > q(350.0, "cm"), x, xp.zeros_like(x)).unit == u.m
+    a = dt.DimArray(np.arange(3.0), "s")
+    t = a.to_torch()
+    assert isinstance(t, DimTensor) and t.unit == u.s
+    assert np.shares_memory(t.to_numpy()._data, a._data)
+    assert t.to_jax().unit == u.s
+
+
+def test_dask_to_torch_and_map_blocks():
+    from dimtensor.dask import DaskDimArray
+
+    v = DaskDimArray(np.arange(4.0), "m/s", chunks=2)
+    assert v.to_torch().unit == u.m / u.s
+    e = map_blocks(lambda v: DimTensor(0.5, "kg", dtype=v.dtype) * v**2, v)
+    assert e.unit.simplified() == u.J
+    np.testing.assert_allclose(e.compute().to("J")._data, [0.0, 0.5, 2.0, 4.5])
+
+
+def test_compiled_functions_check_units_at_trace_time():
+    def residual(x, target):
+        return torch.abs(x - target).mean() * (x - target).abs().max()
+
+    x, target = q([1.0, 2.0], "m"), q([100.0, 250.0], "cm")
+    compiled = torch.compile(residual, fullgraph=True)
+    out = compiled(x, target)
+    assert isinstance(out, DimTensor) and out.unit == u.m**2
+    torch.testing.assert_close(out.to_value(), residual(x, target).to_value())
+    with pytest.raises(Exception, match=r"DimensionError|same dimension"):
+        torch.compile(residual, fullgraph=True)(x, q([1.0, 2.0], "s"))
+
+
+def test_parity_with_dimarray_and_jax():
+    from dimtensor.jax import DimArray as JaxDimArray
+    from dimtensor.jax import numpy as dnp
+
+    a, b = np.array([1.0, 4.0]), np.array([30.0, 50.0])
+    n = (dt.DimArray(a, "m"), dt.DimArray(b, "cm"))
+    j = (JaxDimArray(a.astype(np.float32), "m"), JaxDimArray(b.astype(np.float32), "cm"))
+    t = (q(a, "m"), q(b, "cm"))
+    cases = [
+        (lambda x, y: x + y, lambda x, y: x + y, lambda x, y: x + y),
+        (lambda x, y: x * y, lambda x, y: x * y, lambda x, y: x * y),
+        (lambda x, y: np.sqrt(x * y), lambda x, y: dnp.sqrt(x * y), lambda x, y: torch.sqrt(x * y)),
+        (lambda x, y: np.mean(x), lambda x, y: dnp.mean(x), lambda x, y: torch.mean(x)),
+        (lambda x, y: np.var(x), lambda x, y: dnp.var(x), lambda x, y: torch.var(x, correction=0)),
+        (
+            lambda x, y: np.concatenate([x, y]),
+            lambda x, y: dnp.concatenate([x, y]),
+            lambda x, y: torch.cat([x, y]),
+        ),
+    ]
+    for fn, fj, ft in cases:
+        rn, rj, rt = fn(*n), fj(*j), ft(*t)
+        assert rn.unit == rj.unit == rt.unit
+        np.testing.assert_allclose(np.asarray(rj.to_value()), rn._data, rtol=1e-6)
+        np.testing.assert_allclose(rt.to_value().numpy(), rn._data, rtol=1e-6)
