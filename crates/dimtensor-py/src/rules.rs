@@ -221,6 +221,16 @@ pub fn function_names() -> Vec<&'static str> {
     rules::known_functions()
 }
 
+/// The rule of function `name` in words (docs/functions.md); None when it
+/// has no rule.
+#[pyfunction]
+pub fn function_words(py: Python<'_>, name: &str) -> PyResult<Option<String>> {
+    match rules::function_rule(name) {
+        None => Ok(None),
+        Some(rule) => Ok(Some(rule.map_err(|e| rule_err(py, e))?.describe())),
+    }
+}
+
 /// The shape of an operand when it is known (tuples of ints; Python
 /// numbers are 0-d).
 fn shape_of(x: &Bound<'_, PyAny>) -> Option<SmallVec<[usize; 4]>> {

@@ -145,9 +145,9 @@ def _passes(v: Any) -> bool:
     return isinstance(v, (int, str)) and not isinstance(v, bool)
 
 
-def _holds_quantity(v: Any) -> bool:
+def holds_quantity(v: Any) -> bool:
     if isinstance(v, (list, tuple)):
-        return any(_holds_quantity(item) for item in v)
+        return any(holds_quantity(item) for item in v)
     return is_quantity(v)
 
 
@@ -155,7 +155,7 @@ def _group(v: Any, top: bool) -> bool:
     """Whether a list or tuple is a group of operands: at the top of an
     argument, or nested and holding a quantity (``np.block``'s rows); a
     nested list of plain numbers is one plain operand."""
-    return isinstance(v, (list, tuple)) and (top or _holds_quantity(v))
+    return isinstance(v, (list, tuple)) and (top or holds_quantity(v))
 
 
 def _leaves(v: Any, passthrough: bool, top: bool = True) -> list[Any]:
@@ -266,7 +266,7 @@ def call(
             what = f"{name}'s argument {pname!r}"
             if is_quantity(v):
                 b.set(pname, backend.plain(v, what))
-            elif _holds_quantity(v):  # a list of masks (np.select's condlist)
+            elif holds_quantity(v):  # a list of masks (np.select's condlist)
                 plain = iter([backend.plain(x, what) for x in _leaves(v, False)])
                 b.set(pname, _rebuild(v, False, plain))
     fn = run if run is not None else backend.function(func, name)

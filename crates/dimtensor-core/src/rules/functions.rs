@@ -1168,6 +1168,172 @@ impl Env<'_, '_> {
     }
 }
 
+// ---- the rule in words (docs/functions.md) ---------------------------------
+
+fn var_name(v: u8) -> char {
+    (b'A' + v) as char
+}
+
+impl std::fmt::Display for Term {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Term::Int(n) => write!(f, "{n}"),
+            Term::Option(o) => write!(f, "`{o}`"),
+            Term::LastDim(i) => write!(f, "n{i}"),
+            Term::Index => write!(f, "k"),
+        }
+    }
+}
+
+impl std::fmt::Display for Exponent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exponent::Const(r) if r.is_integer() => write!(f, "{}", r.numer()),
+            Exponent::Const(r) => write!(f, "({}/{})", r.numer(), r.denom()),
+            Exponent::Option(o) => write!(f, "`{o}`"),
+            Exponent::LastDim(i) => write!(f, "n{i}"),
+            Exponent::Sum(terms) if terms.len() == 1 && !terms[0].0 => write!(f, "{}", terms[0].1),
+            Exponent::Sum(terms) => {
+                write!(f, "(")?;
+                for (i, (negative, t)) in terms.iter().enumerate() {
+                    match (i, negative) {
+                        (0, true) => write!(f, "−")?,
+                        (0, false) => {}
+                        (_, true) => write!(f, "−")?,
+                        (_, false) => write!(f, "+")?,
+                    }
+                    write!(f, "{t}")?;
+                }
+                write!(f, ")")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let group = |e: &Expr| matches!(e, Expr::Mul(..) | Expr::Div(..));
+        match self {
+            Expr::Var(v) => write!(f, "{}", var_name(*v)),
+            Expr::One => write!(f, "1"),
+            Expr::Interval(x) => write!(f, "Δ({x})"),
+            Expr::Sum(x) => write!(f, "sum({x})"),
+            Expr::Abs(x) => write!(f, "abs({x})"),
+            Expr::Mul(a, b) => write!(f, "{a}·{b}"),
+            Expr::Div(a, b) if group(b) => write!(f, "{a}/({b})"),
+            Expr::Div(a, b) => write!(f, "{a}/{b}"),
+            Expr::Pow(x, p) if group(x) => write!(f, "({x})^{p}"),
+            Expr::Pow(x, p) => write!(f, "{x}^{p}"),
+            Expr::Prod(x) => write!(f, "prod({x})"),
+            Expr::NanProd(x) => write!(f, "nanprod({x})"),
+            Expr::CumProd(x) => write!(f, "cumprod({x})"),
+            Expr::Step(v) => write!(f, "step({})", var_name(*v)),
+            Expr::Product(v, false) => write!(f, "mul({})", var_name(*v)),
+            Expr::Product(v, true) => write!(f, "mul(Δ({}))", var_name(*v)),
+            Expr::Named(n) => write!(f, "{n}"),
+            Expr::Coef(b, a) => write!(f, "poly({}/{})", var_name(*b), var_name(*a)),
+        }
+    }
+}
+
+impl Param {
+    /// `a`/`x`, or "argument k".
+    fn name_words(&self) -> String {
+        let names: Vec<String> = self
+            .names
+            .iter()
+            .map(|n| match n.strip_prefix('#') {
+                Some(k) => format!("argument {k}"),
+                None => format!("`{n}`"),
+            })
+            .collect();
+        names.join("/")
+    }
+
+    fn words(&self) -> String {
+        let name = self.name_words();
+        let var = |v: u8| var_name(v);
+        let mut w = match (self.role, self.seq) {
+            (Role::Var(v), Seq::One) => format!("{name} in {}", var(v)),
+            (Role::Var(v), Seq::Same) => format!("{name}: each in {}", var(v)),
+            (Role::Var(v), Seq::Each) => format!("{name}: each in its own unit {}", var(v)),
+            (Role::Interval(v), _) => format!("{name} a difference of {0} (Δ({0}))", var(v)),
+            (Role::Number, _) => format!("{name} a pure number"),
+            (Role::Percent, _) => format!("{name} a pure number, in percent"),
+            (Role::Positional, _) => {
+                let vars: Vec<String> = self.positional.iter().map(|&v| var(v).into()).collect();
+                format!("{name}: per coordinate, in {}", vars.join(", "))
+            }
+            (Role::Poly(b, a), _) => format!(
+                "{name}: polynomial coefficients, highest power first, of {} in {}",
+                var(b),
+                var(a)
+            ),
+            (Role::Var(v), Seq::Positional) => format!("{name} in {}", var(v)),
+        };
+        if self.equality {
+            w.push_str(" (other dimensions: a known result)");
+        }
+        if self.passthrough {
+            w.push_str(" (an integer passes as a count)");
+        }
+        w
+    }
+}
+
+impl FnRule {
+    /// The rule in words, for docs/functions.md: what each argument must
+    /// be, then the unit of each result (or the refusal and its reason).
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.params.is_empty() {
+            let params: Vec<String> = self.params.iter().map(Param::words).collect();
+            parts.push(format!(
+                "{}; other arguments pure numbers",
+                params.join("; ")
+            ));
+        }
+        let mut alts = Vec::new();
+        for alt in &self.alts {
+            let guard = match &alt.guard {
+                Guard::Always if self.alts.len() == 1 => String::new(),
+                Guard::Always => "otherwise ".to_string(),
+                Guard::Given(n, false) => format!("with `{n}` "),
+                Guard::Given(n, true) => format!("without `{n}` "),
+                Guard::Equals(n, lit, negate) => {
+                    let v = match lit {
+                        Lit::Int(x) => x.to_string(),
+                        Lit::Bool(b) => if *b { "True" } else { "False" }.to_string(),
+                        Lit::None => "None".to_string(),
+                        Lit::Str(s) => format!("\"{s}\""),
+                    };
+                    format!("with `{n}{}{v}` ", if *negate { "≠" } else { "=" })
+                }
+            };
+            let outs: Vec<String> = alt
+                .outputs
+                .iter()
+                .map(|o| match o {
+                    Output::Plain => "no unit".to_string(),
+                    Output::Refuse(Some(r)) => format!("refused: {r}"),
+                    Output::Refuse(None) => "refused".to_string(),
+                    Output::Unit(e) => e.to_string(),
+                    Output::Loop(e, a, b) => {
+                        format!("one result per k = {a}…{b}, each in {e}")
+                    }
+                })
+                .collect();
+            let mut text = outs.join(", ");
+            if alt.repeat {
+                text.push_str(", …");
+            }
+            alts.push(format!("{guard}→ {text}"));
+        }
+        parts.push(alts.join("; "));
+        parts.join("; ")
+    }
+}
+
 // ---- the rule language's parser -------------------------------------------
 
 struct Reader {
