@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from dimtensor import _core
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "functions.md"
