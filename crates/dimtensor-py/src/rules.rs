@@ -262,12 +262,15 @@ fn option(x: &Bound<'_, PyAny>) -> Opt {
 
 /// A function plan as Python sees it: per parameter a list of `(a, b)`
 /// (one per operand), a Unit or None per result, whether the last result
-/// unit repeats, and the known result of an `=` rule across dimensions.
+/// unit repeats, the known result of an `=` rule across dimensions, and per
+/// result whether its unit is not chosen yet (it met only operands that
+/// meet any unit).
 type FunctionPlan = (
     Vec<Vec<(f64, f64)>>,
     Vec<Option<PyUnit>>,
     bool,
     Option<bool>,
+    Vec<bool>,
 );
 
 type Classified<'py> = Vec<(Input<'py>, Option<SmallVec<[usize; 4]>>)>;
@@ -368,6 +371,7 @@ pub fn function_plan(
         outs_to_py(&plan.outputs),
         plan.repeat,
         plan.constant,
+        plan.pending,
     ))
 }
 

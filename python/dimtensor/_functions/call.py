@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from dimtensor import _core
-from dimtensor._backend import Backend, is_quantity
+from dimtensor._backend import Backend, is_quantity, unit_of
 
 _ABSENT = object()
 
@@ -232,7 +232,7 @@ def call(
         else:
             values.append(list(v))
     options = {o: b.get(o) for o in r.options if b.get(o) is not _ABSENT}
-    convs, units, _repeat, known = _core.function_plan(name, values, options)
+    convs, units, _repeat, known, pending = _core.function_plan(name, values, options)
     if known is not None:
         if constant is None:
             raise TypeError(f"{name}: no known result for operands of different dimensions")
@@ -274,24 +274,39 @@ def call(
     if r.split:
         result = tuple(result)  # one result per entry, each in its own unit
     if out is not None:
-        return backend.deliver(result, units[0] if units else None, out, name)
-    return wrap_results(result, units, backend, wrap_plain)
+        unit = units[0] if units else None
+        if pending and pending[0] and is_quantity(out):
+            unit = unit_of(out) or unit  # values that fit any unit: out's
+        return backend.deliver(result, unit, out, name)
+    return wrap_results(result, units, backend, wrap_plain, pending)
 
 
-def wrap_results(result: Any, units: list[Any], backend: Backend, wrap_plain: bool) -> Any:
+def wrap_results(
+    result: Any,
+    units: list[Any],
+    backend: Backend,
+    wrap_plain: bool,
+    pending: list[bool] | None = None,
+) -> Any:
     """Each result with its unit (the last unit applies to further results;
-    None: a plain result)."""
+    None: a plain result; ``pending``: its unit is not chosen yet)."""
+    fresh = pending or [False] * len(units)
 
-    def one(values: Any, unit: Any) -> Any:
+    def one(values: Any, i: int) -> Any:
+        unit = units[min(i, len(units) - 1)]
+        if fresh[min(i, len(fresh) - 1)]:
+            return backend.pending(values)
         if unit is None and not wrap_plain:
             return values
         return backend.wrap(values, unit)
 
     if not isinstance(result, (tuple, list)):
-        return one(result, units[0] if units else None)
+        if not units:
+            return backend.wrap(result, None) if wrap_plain else result
+        return one(result, 0)
     if not units:
         return result
-    items = [one(v, units[min(i, len(units) - 1)]) for i, v in enumerate(result)]
+    items = [one(v, i) for i, v in enumerate(result)]
     if hasattr(result, "_fields"):
         return type(result)(*items)
     return type(result)(items)

@@ -71,7 +71,12 @@ def creation(B: Backend) -> dict[str, Callable[..., Any]]:
             )
             raw = _rebuild(obj, values)
             return B.wrap(xp.asarray(raw, dtype=dtype, device=device, copy=copy), unit)
-        return B.wrap(xp.asarray(obj, dtype=dtype, device=device, copy=copy), ONE)
+        raw = xp.asarray(obj, dtype=dtype, device=device, copy=copy)
+        if _core.meets_any_unit(obj) and raw.dtype != xp.bool:
+            # asarray(0), asarray(nan): still a value that fits any unit, so
+            # generic code may add it to metres (SciPy's `initial=0`).
+            return B.pending(raw)
+        return B.wrap(raw, ONE)
 
     def _arange(start: Any, /, stop: Any = None, step: Any = 1, **kw: Any) -> Any:
         return xp.arange(_number(start), _number(stop), _number(step), **kw)

@@ -33,6 +33,9 @@
 //! - `1`: a pure number, converted to scale 1; `%`: a pure number,
 //!   converted to percent (a plain number is taken as percent already, as
 //!   NumPy's `percentile` takes it).
+//! - `unit(deg)`: a quantity of the named unit's dimension, converted to
+//!   it; a plain number is taken as in that unit already (SciPy's `cosdg`
+//!   takes degrees).
 //! - `<A B>`: a sequence (of numbers, arrays, or sequences of them) whose
 //!   k-th element goes with the k-th variable listed, converted to its unit;
 //!   the last variable applies to any further elements. A `*S` variable
@@ -381,6 +384,54 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ("special.betainc special.betaincc", "#0:1, #1:1, #2:1 -> 1"),
     ("special.logsumexp", "a:1, b:1 -> 1, 1"),
     ("special.softmax special.log_softmax", "x:1 -> 1"),
+    // ---- more special functions (issue 14): SciPy's ufuncs on quantities
+    // (`scipy.special.jv(v, x)`, through __array_ufunc__) and the functions
+    // SciPy looks up in a namespace's `special` take these rules too.
+    (
+        "special.cosm1 special.ellipk special.ellipkm1 special.ellipe special.erfcx \
+         special.erfi special.dawsn special.wofz special.exp1 special.exp10 special.exp2 \
+         special.expi special.exprel special.gamma special.gammasgn special.rgamma \
+         special.loggamma special.j0 special.j1 special.y0 special.y1 special.k0 special.k0e \
+         special.k1 special.k1e special.spence special.zetac special.log_expit",
+        "#0:1 -> 1",
+    ),
+    (
+        "special.jv special.jve special.yv special.yve special.iv special.ive special.kv \
+         special.kve special.kn special.yn special.hankel1 special.hankel1e special.hankel2 \
+         special.hankel2e special.struve special.modstruve special.beta special.betaln \
+         special.binom special.poch special.expn special.polygamma special.boxcox \
+         special.boxcox1p special.inv_boxcox special.inv_boxcox1p special.kl_div \
+         special.gammaincinv special.gammainccinv special.chdtri special.pdtr special.pdtrc \
+         special.pdtri special.ellipkinc special.ellipeinc special.owens_t",
+        "#0:1, #1:1 -> 1",
+    ),
+    ("special.zeta", "x:1, q:1 -> 1"),
+    (
+        "special.bdtr special.bdtrc special.bdtri special.nbdtr special.nbdtrc special.nbdtri \
+         special.fdtr special.fdtrc special.fdtri special.gdtr special.gdtrc \
+         special.betaincinv special.hyp1f1 special.lpmv",
+        "#0:1, #1:1, #2:1 -> 1",
+    ),
+    ("special.hyp2f1", "#0:1, #1:1, #2:1, #3:1 -> 1"),
+    ("special.multigammaln", "a:1 -> 1"),
+    ("special.airy", "#0:1 -> 1, 1, 1, 1"),
+    (
+        "special.fresnel special.sici special.shichi",
+        "#0:1 -> 1, 1",
+    ),
+    ("special.ellipj", "#0:1, #1:1 -> 1, 1, 1, 1"),
+    ("special.cbrt", "#0:A -> A^(1/3)"),
+    // Loss functions of a residual r and a threshold δ in one unit: in its square.
+    ("special.huber special.pseudo_huber", "#0:A, #1:A -> A^2"),
+    // Trigonometry in degrees (a plain number is in degrees, as SciPy takes it).
+    (
+        "special.cosdg special.sindg special.tandg special.cotdg",
+        "#0:unit(deg) -> 1",
+    ),
+    (
+        "special.radian",
+        "#0:unit(deg), #1:unit(arcmin), #2:unit(arcsec) -> unit(rad)",
+    ),
 ];
 
 /// Whether operands of one parameter come one by one or as a sequence.
@@ -406,6 +457,8 @@ pub enum Role {
     Number,
     /// A pure number, in percent.
     Percent,
+    /// `unit(deg)`: converted to a registered unit; plain numbers are in it.
+    InUnit(&'static str),
     /// `<A B>`: per element, the variables of [`Param::positional`].
     Positional,
     /// `poly(B/A)...`: polynomial coefficients (variables B and A).
@@ -602,6 +655,13 @@ pub struct FnPlan {
     /// `Some(c)`: an `=` rule across dimensions; the result is `c` (False
     /// for `array_equal`, all False for `isin`) and nothing needs to run.
     pub constant: Option<bool>,
+    /// Per result: its unit is not chosen yet. A result in exactly the unit
+    /// of its operands (`A`), when every one of them met any unit (arrays
+    /// whose unit is not chosen yet, the scalars 0, ±inf, nan): the
+    /// rearranged, joined or picked values of a fresh array stay fresh, so
+    /// generic code that reshapes `asarray(0)` before adding it to metres
+    /// works.
+    pub pending: Vec<bool>,
 }
 
 // ---- the table, parsed once -----------------------------------------------
@@ -719,6 +779,8 @@ impl FnRule {
                 }
             }
         }
+        // Variables bound only by operands that meet any unit.
+        let mut wild = [false; 26];
         for v in order {
             let bound: Vec<usize> = (0..self.params.len())
                 .filter(|&i| self.params[i].role == Role::Var(v))
@@ -747,6 +809,7 @@ impl FnRule {
                     outputs: vec![Out::Plain],
                     repeat: false,
                     constant: Some(false),
+                    pending: vec![false],
                 });
             }
             let (convs, unit) = same_unit(name, &ops, OffsetRule::Points)?;
@@ -754,6 +817,8 @@ impl FnRule {
                 inputs[i][j] = c;
             }
             vars[v as usize] = Some(Bound::One(unit));
+            wild[v as usize] =
+                !ops.is_empty() && ops.iter().all(|o| matches!(o, Operand::Wildcard));
         }
         let mut env = Env {
             name,
@@ -822,6 +887,16 @@ impl FnRule {
                         to_interval(name, a.operand, &target)?
                     }
                     Role::Number => to_scale_one(name, a.operand)?,
+                    Role::InUnit(n) => match a.operand {
+                        Operand::Unit(u) => {
+                            let target = named(n);
+                            if u.dimension() != target.dimension() {
+                                return Err(mismatch(name, Operand::Unit(&target), a.operand));
+                            }
+                            affine(name, u, &target)?
+                        }
+                        _ => Convert::None,
+                    },
                     // A plain number is in percent already, as NumPy takes it.
                     Role::Percent => match a.operand {
                         Operand::Unit(u) => {
@@ -834,7 +909,16 @@ impl FnRule {
             }
         }
         let mut outputs = Vec::with_capacity(alt.outputs.len());
+        let mut pending = Vec::with_capacity(alt.outputs.len());
         for o in &alt.outputs {
+            pending.resize(outputs.len(), false);
+            if let Output::Unit(Expr::Var(v)) = o {
+                if wild[*v as usize] {
+                    outputs.push(Out::Unit(Unit::one()));
+                    pending.push(true);
+                    continue;
+                }
+            }
             match o {
                 Output::Plain | Output::Refuse(_) => outputs.push(Out::Plain),
                 Output::Loop(e, lo, hi) => {
@@ -871,11 +955,13 @@ impl FnRule {
                 }
             }
         }
+        pending.resize(outputs.len(), false);
         Ok(FnPlan {
             inputs,
             outputs,
             repeat: alt.repeat,
             constant: None,
+            pending,
         })
     }
 
@@ -1260,6 +1346,7 @@ impl Param {
             (Role::Interval(v), _) => format!("{name} a difference of {0} (Δ({0}))", var(v)),
             (Role::Number, _) => format!("{name} a pure number"),
             (Role::Percent, _) => format!("{name} a pure number, in percent"),
+            (Role::InUnit(n), _) => format!("{name} in {n} (a plain number is taken as {n})"),
             (Role::Positional, _) => {
                 let vars: Vec<String> = self.positional.iter().map(|&v| var(v).into()).collect();
                 format!("{name}: per coordinate, in {}", vars.join(", "))
@@ -1466,6 +1553,13 @@ fn parse_param(p: &'static str) -> std::result::Result<Param, String> {
     let role = match role {
         "1" => Role::Number,
         "%" => Role::Percent,
+        r if r.starts_with("unit(") && r.ends_with(')') => {
+            let n = &r[5..r.len() - 1];
+            if crate::units::registry::registry().get(n).is_none() {
+                return Err(format!("unit({n}): no such unit"));
+            }
+            Role::InUnit(n)
+        }
         r if r.starts_with('<') && r.ends_with('>') => {
             for w in r[1..r.len() - 1].split_whitespace() {
                 positional.push(var_index(w).ok_or_else(|| format!("bad variable in {p:?}"))?);
