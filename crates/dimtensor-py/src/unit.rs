@@ -325,7 +325,7 @@ impl PyUnit {
             }
             None => {
                 let made = with_unit(py, other, self.0.clone())?;
-                if made.is(&py.NotImplemented()) {
+                if made.is(py.NotImplemented()) {
                     return Ok(made);
                 }
                 // Another backend's array: 1/values, lazily in that backend.
