@@ -104,6 +104,10 @@ fn is_array_data(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
         || obj.is_instance_of::<PyTuple>())
 }
 
+fn is_sequence(obj: &Bound<'_, PyAny>) -> bool {
+    obj.is_instance_of::<pyo3::types::PyList>() || obj.is_instance_of::<PyTuple>()
+}
+
 /// `values` (plain array data of any kind) with unit `unit`: a DimArray for
 /// NumPy data, lists and tuples; for another registered backend's raw
 /// arrays (a dask array) that backend's quantity; else NotImplemented.
@@ -289,7 +293,9 @@ impl PyUnit {
         }
         match as_number(other) {
             Some(x) => new_unit(py, self.0.scaled(x).or_raise(py)?),
-            // `units.m * np.array([1, 2])`: a DimArray, as in the other order.
+            // `units.m * np.array([1, 2])`: a DimArray, as in the other order
+            // (a list on the right stays an error: `units.m * [2]`).
+            None if is_sequence(other) => Ok(py.NotImplemented()),
             None => with_unit(py, other, self.0.clone()),
         }
     }
@@ -314,6 +320,7 @@ impl PyUnit {
                 py,
                 Unit::number(x).and_then(|n| self.0.div(&n)).or_raise(py)?,
             ),
+            None if is_sequence(other) => Ok(py.NotImplemented()),
             // `units.m / np.array([2, 4])`: a DimArray of 1/values in m.
             None if is_array_data(other)? => {
                 let values = crate::numpy::as_array(py, other, None, false)?;

@@ -227,10 +227,10 @@ def call(
         elif seq == "positional":
             assert pname is not None
             values.append([_leaves(e, passthrough) for e in _elements(name, pname, v)])
-        elif isinstance(v, (list, tuple)) and seq == "same":
-            values.append(_leaves(v, passthrough))
+        elif isinstance(v, (list, tuple)):
+            values.append(_leaves(v, passthrough) if seq == "same" else list(v))
         else:
-            values.append(list(v))
+            values.append([v])  # one array (or number) for a sequence: one operand
     options = {o: b.get(o) for o in r.options if b.get(o) is not _ABSENT}
     convs, units, _repeat, known, pending = _core.function_plan(name, values, options)
     if known is not None:
@@ -254,10 +254,10 @@ def call(
             b.set(pname, [_rebuild(e, passthrough, it) for e in v])
         elif isinstance(v, (list, tuple)) and seq == "same":
             b.set(pname, _rebuild(v, passthrough, iter(done)))
-        elif type(v) in (list, tuple):
-            b.set(pname, type(v)(done))
+        elif isinstance(v, (list, tuple)):
+            b.set(pname, type(v)(done) if type(v) in (list, tuple) else done)
         else:
-            b.set(pname, done)
+            b.set(pname, done[0])
     # Every other argument takes plain numbers: a dimensionless quantity's
     # values at scale 1, never a dropped unit.
     for pname in list(b.where):

@@ -183,11 +183,11 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ("linspace", "start:A, stop:A -> A, d(A)"),
     ("arange", "start:A, stop:A, step:d(A) -> A"),
     // ---- writes into an array, converted to its unit (issue 14)
-    ("put", "a:A, v:A -> -"),
-    ("place", "arr:A, vals:A -> -"),
-    ("putmask", "a:A, values:A -> -"),
-    ("put_along_axis", "arr:A, values:A -> -"),
-    ("fill_diagonal", "a:A, val:A -> -"),
+    ("put", "a:A, v:A... -> -"),
+    ("place", "arr:A, vals:A... -> -"),
+    ("putmask", "a:A, values:A... -> -"),
+    ("put_along_axis", "arr:A, values:A... -> -"),
+    ("fill_diagonal", "a:A, val:A... -> -"),
     // ---- made from no quantity (issue 14): `like=` lends only the array
     // type, so numbers made or read are pure numbers.
     (
