@@ -39,6 +39,7 @@ build: $(VENV)/.built
 demo: build
 	$(BIN)/python examples/units_tour.py
 	$(BIN)/python examples/ideal_gas.py
+	$(BIN)/python examples/xarray_climate.py
 
 lint: build
 	cargo fmt --all --check
@@ -59,8 +60,10 @@ bench: build
 	$(BIN)/python -m pip install -q pint astropy unyt matplotlib numexpr
 	$(BIN)/python benchmarks/units.py
 	$(BIN)/python benchmarks/dimarray.py
+	$(BIN)/python benchmarks/functions.py
 	$(BIN)/python benchmarks/dask_density.py
 	$(BIN)/python benchmarks/fusion.py
+	$(BIN)/python benchmarks/xarray_dataset.py
 
 # Coverage-guided fuzzing of the unit parser (not part of `make test`).
 FUZZ_RUNS ?= 1000000

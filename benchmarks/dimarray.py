@@ -21,54 +21,10 @@ import timeit
 from pathlib import Path
 
 import numpy as np
+from peers import peers
 
 RESULTS = Path(__file__).parent / "results"
 SIZES = [1, 100, 10_000, 1_000_000, 10_000_000]
-
-
-def peers() -> dict[str, dict[str, object]]:
-    """Unit libraries installed here: how to make a quantity in m and km."""
-    out: dict[str, dict[str, object]] = {}
-    import dimtensor
-
-    out["dimtensor"] = {
-        "version": dimtensor.__version__,
-        "m": lambda x: dimtensor.DimArray(x, "m"),
-        "km": lambda x: dimtensor.DimArray(x, "km"),
-    }
-    try:
-        import pint
-
-        ureg = pint.UnitRegistry()
-        out["pint"] = {
-            "version": pint.__version__,
-            "m": lambda x: ureg.Quantity(x, "m"),
-            "km": lambda x: ureg.Quantity(x, "km"),
-        }
-    except ImportError:
-        pass
-    try:
-        import astropy
-        import astropy.units as au
-
-        out["astropy"] = {
-            "version": astropy.__version__,
-            "m": lambda x: x * au.m,
-            "km": lambda x: x * au.km,
-        }
-    except ImportError:
-        pass
-    try:
-        import unyt
-
-        out["unyt"] = {
-            "version": unyt.__version__,
-            "m": lambda x: unyt.unyt_array(x, "m"),
-            "km": lambda x: unyt.unyt_array(x, "km"),
-        }
-    except ImportError:
-        pass
-    return out
 
 
 CASES = {

@@ -221,7 +221,9 @@ def test_histogram2d_and_histogramdd_per_coordinate(kind):
     check(ex, "s", EX)
     check(ey, "m", EY)
     h, _, _ = built(lambda: np.histogram2d(x, y, bins=[4, 5], range=rng, density=True))
-    check(h, "1/(s*m)", np.histogram2d(X, Y, bins=[4, 5], range=[(0, 10), (0, 20)], density=True)[0])
+    check(
+        h, "1/(s*m)", np.histogram2d(X, Y, bins=[4, 5], range=[(0, 10), (0, 20)], density=True)[0]
+    )
     hd, edges = built(lambda: np.histogramdd([x, y], bins=3, range=rng, density=True))
     HD, EDGES = np.histogramdd([X, Y], bins=3, range=[(0, 10), (0, 20)], density=True)
     check(hd, "1/(s*m)", HD)
@@ -231,7 +233,9 @@ def test_histogram2d_and_histogramdd_per_coordinate(kind):
         np.histogram2d(x, y, bins=2, range=[(0, DimArray(1.0, "m")), (0, DimArray(1.0, "m"))])
     if kind == "eager":
         # Explicit edges per coordinate, each converted to its coordinate's unit.
-        _, ex, ey = np.histogram2d(x, y, bins=[DimArray([0, 5000.0, 10000], "ms"), [0, 10, 20] * u.m])
+        _, ex, ey = np.histogram2d(
+            x, y, bins=[DimArray([0, 5000.0, 10000], "ms"), [0, 10, 20] * u.m]
+        )
         check(ex, "s", [0.0, 5.0, 10.0])
         with pytest.raises(TypeError, match="per coordinate"):
             np.histogram2d(x, y, bins=DimArray([0.0, 1.0], "s"))
@@ -335,13 +339,20 @@ def test_more_rules(kind):
     check(built(lambda: np.extract(x > DimArray(2.0, "m"), x)), "m", X[X > 2.0])
     assert np.asarray(value(built(lambda: np.isneginf(x)))).dtype == bool
     if kind == "eager":
-        check(np.unwrap(DimArray([0.0, 350.0, 10.0], "deg")), "rad", np.unwrap(np.radians([0, 350, 10])))
+        check(
+            np.unwrap(DimArray([0.0, 350.0, 10.0], "deg")),
+            "rad",
+            np.unwrap(np.radians([0, 350, 10])),
+        )
         check(np.geomspace(DimArray(1.0, "Hz"), DimArray(1.0, "kHz"), 4), "Hz", [1, 10, 100, 1000])
         check(np.emath.sqrt(DimArray([-4.0], "m^2")), "m", [2j])
         check(np.block([[x, DimArray([0.001], "km")]]), "m", [[*X, 1.0]])
         check(np.union1d(x, DimArray([0.1], "cm")), "m", np.union1d(X, [0.001]))
-        check(np.linalg.tensorinv(DimArray(np.eye(4).reshape(4, 2, 2), "s"), ind=1), "1/s",
-              np.linalg.tensorinv(np.eye(4).reshape(4, 2, 2), ind=1))
+        check(
+            np.linalg.tensorinv(DimArray(np.eye(4).reshape(4, 2, 2), "s"), ind=1),
+            "1/s",
+            np.linalg.tensorinv(np.eye(4).reshape(4, 2, 2), ind=1),
+        )
 
 
 # ---- the sweep: every NumPy function has a rule or a refusal ----------------------
@@ -360,7 +371,9 @@ def _functions_doc():  # type: ignore[no-untyped-def]
 def test_the_functions_page_is_up_to_date():
     doc = _functions_doc()
     page = (ROOT / "docs" / "functions.md").read_text(encoding="utf-8")
-    assert doc.render() == page, "docs/functions.md is out of date: run python tools/functions_doc.py"
+    assert doc.render() == page, (
+        "docs/functions.md is out of date: run python tools/functions_doc.py"
+    )
 
 
 def test_every_numpy_function_has_a_rule_or_a_refusal():
@@ -400,7 +413,11 @@ def test_every_function_on_the_page_has_a_rule_or_a_refusal():
 def test_dimarray_methods():
     x = DimArray([3.0, 1.0, 2.0], "m")
     items = x.tolist()
-    assert [i.unit for i in items] == [u.m] * 3 and [float(i.to_value()) for i in items] == [3, 1, 2]
+    assert [i.unit for i in items] == [u.m] * 3 and [float(i.to_value()) for i in items] == [
+        3,
+        1,
+        2,
+    ]
     check(DimArray(DimArray([[1.0, 2.0]], "s").tolist()), "s", [[1.0, 2.0]])
     check(x.item(0), "m", 3.0)
     assert x.item(0).ndim == 0
@@ -462,12 +479,18 @@ def test_unit_times_array_in_both_orders():
 
 
 def test_ranges_with_quantity_bounds():
-    check(dt.arange(DimArray(0.0, "m"), DimArray(0.001, "km"), DimArray(25.0, "cm")), "m",
-          [0.0, 0.25, 0.5, 0.75])
-    check(dt.arange(DimArray(20.0, "degC"), DimArray(26.0, "degC"), DimArray(2.0, "delta_degC")),
-          "degC", [20.0, 22.0, 24.0])
+    check(
+        dt.arange(DimArray(0.0, "m"), DimArray(0.001, "km"), DimArray(25.0, "cm")),
+        "m",
+        [0.0, 0.25, 0.5, 0.75],
+    )
+    check(
+        dt.arange(DimArray(20.0, "degC"), DimArray(26.0, "degC"), DimArray(2.0, "delta_degC")),
+        "degC",
+        [20.0, 22.0, 24.0],
+    )
     check(dt.linspace(DimArray(0.0, "s"), DimArray(1.0, "min"), 3), "s", [0.0, 30.0, 60.0])
-    values, step = dt.linspace(DimArray(20.0, "degC"), DimArray(30.0, "degC"), 3, retstep=True)
+    _, step = dt.linspace(DimArray(20.0, "degC"), DimArray(30.0, "degC"), 3, retstep=True)
     check(step, "delta_degC", 5.0)
     check(dt.geomspace(DimArray(10.0, "Hz"), DimArray(1.0, "kHz"), 3), "Hz", [10.0, 100.0, 1000.0])
     check(dt.logspace(0, 2, 3, unit="Pa"), "Pa", [1.0, 10.0, 100.0])
@@ -482,8 +505,11 @@ def test_ranges_with_quantity_bounds():
     r = built(lambda: lazy.linspace(DimArray(0.0, "s"), DimArray(1.0, "min"), 3))
     assert isinstance(r, DaskDimArray)
     check(r, "s", [0.0, 30.0, 60.0])
-    check(built(lambda: lazy.arange(DimArray(0.0, "m"), DimArray(1.0, "m"), DimArray(50.0, "cm"))),
-          "m", [0.0, 0.5])
+    check(
+        built(lambda: lazy.arange(DimArray(0.0, "m"), DimArray(1.0, "m"), DimArray(50.0, "cm"))),
+        "m",
+        [0.0, 0.5],
+    )
 
 
 # ---- SciPy ----------------------------------------------------------------------------
@@ -531,13 +557,19 @@ def test_the_special_namespace(ns):
     x = ns.asarray(DimArray(ARG, ""))
     check(built(lambda: ns.special.jv(ns.asarray(1.0), x)), "", scipy.special.jv(1.0, ARG))
     check(built(lambda: ns.special.zeta(x + 2.0)), "", scipy.special.zeta(ARG + 2.0))
-    check(built(lambda: ns.special.multigammaln(x + 3.0, 2)), "",
-          scipy.special.multigammaln(ARG + 3.0, 2))
+    check(
+        built(lambda: ns.special.multigammaln(x + 3.0, 2)),
+        "",
+        scipy.special.multigammaln(ARG + 3.0, 2),
+    )
     # Degrees in, a plain number taken as degrees (SciPy's cosdg takes degrees).
     check(ns.special.cosdg(ns.asarray(DimArray([np.pi / 2], "rad"))), "", [0.0])
     check(ns.special.sindg(ns.asarray(DimArray([90.0], "deg"))), "", [1.0])
-    check(ns.special.huber(ns.asarray(DimArray(1.0, "m")), ns.asarray(DimArray([50.0], "cm"))),
-          "m^2", scipy.special.huber(1.0, [0.5]))
+    check(
+        ns.special.huber(ns.asarray(DimArray(1.0, "m")), ns.asarray(DimArray([50.0], "cm"))),
+        "m^2",
+        scipy.special.huber(1.0, [0.5]),
+    )
     assert len(ns.special.__all__) > 100
 
 

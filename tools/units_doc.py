@@ -8,7 +8,7 @@ disagree with what ``dimtensor.units`` accepts. This file adds only what the
 registry does not hold: the defining source of each unit, a few notes, the
 names that are refused (their reasons come from the parser's error), and the
 units decided against. With ``--check`` nothing is written; the exit status is
-1 when the page is out of date (tests/test_units_breadth.py runs the check).
+1 when the page is out of date (tests/units/test_units_breadth.py runs the check).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@
 
 from dimtensor import _dimarray, constants, errors, units
 from dimtensor._core import DIMENSIONLESS, DimArray, Dimension, Unit, __version__
-from dimtensor._fusion import fused
+from dimtensor._fused import fused
 from dimtensor.functions import (
     arange,
     concatenate,

@@ -202,6 +202,14 @@ def _repr_html_(self: DimArray) -> str:
     )
 
 
+def _repr_inline_(self: DimArray, max_width: int) -> str:
+    """One line for xarray's Dataset repr: the unit, then the values that fit."""
+    from xarray.core.formatting import format_array_flat
+
+    unit = _unit_text(self) or "1"
+    return f"[{unit}] {format_array_flat(self._data, max(max_width - len(unit) - 3, 4))}"
+
+
 def __reduce__(self: DimArray) -> tuple[Any, tuple[Any, Unit]]:
     # The ndarray pickles itself (protocol 5 buffers out of band included).
     return (_core._wrap, (self._data, self.unit))
@@ -402,6 +410,7 @@ _METHODS: dict[str, Any] = {
     "__format__": __format__,
     "_repr_latex_": _repr_latex_,
     "_repr_html_": _repr_html_,
+    "_repr_inline_": _repr_inline_,
     "__reduce__": __reduce__,
     "__copy__": lambda self: copy(self),
     "__deepcopy__": __deepcopy__,

@@ -15,12 +15,12 @@ Any registered name works: symbols (``units.km``, ``units.µm``), long names
 
 from __future__ import annotations
 
-from dimtensor._core import Unit, lookup_unit, parse_unit, unit_names
+from dimtensor._core import Unit, lookup_unit, parse_cf_unit, parse_unit, unit_names
 
-__all__ = ["Unit", "parse"]
+__all__ = ["Unit", "parse", "parse_cf"]
 
 
-def parse(text: str) -> Unit:
+def parse(text: str, dialect: str = "default") -> Unit:
     """Parse unit text into a :class:`Unit`.
 
     Accepts ``*``, ``·``, ``.`` or a space for products, ``/``, ``^``/``**``,
@@ -29,10 +29,37 @@ def parse(text: str) -> Unit:
     :class:`dimtensor.errors.UnitParseError` naming the position of the
     problem.
 
+    ``dialect="cf"`` reads the ``units`` attributes of netCDF and zarr files
+    as UDUNITS-2 (the unit library of the CF conventions) reads them, where
+    it differs from dimtensor's registry: ``yr`` is the tropical year, ``a``
+    the are, ``cal`` the International Table calorie, ``ppt`` 1e-12; CF's
+    ``psu`` is 1e-3, and ``"days since 1970-01-01"`` is the day (use
+    :func:`parse_cf` to keep the epoch and to read ``units_metadata``).
+
     >>> parse("(m/s)^2").symbol
     'm²/s²'
+    >>> parse("yr").scale, parse("yr", dialect="cf").scale
+    (31557600.0, 31556925.9747)
     """
-    return parse_unit(text)
+    if dialect == "cf":
+        return parse_cf_unit(text)[0]
+    return parse_unit(text, dialect)
+
+
+def parse_cf(text: str, metadata: str | None = None) -> tuple[Unit, str | None]:
+    """A CF ``units`` attribute (and its CF 1.11 ``units_metadata``): the
+    unit, and the epoch of a time reference (None for other units).
+
+    ``Unit.to_cf()`` is the inverse: ``parse_cf(*u.to_cf())[0] == u``.
+
+    >>> parse_cf("days since 1970-01-01")
+    (Unit("d"), '1970-01-01')
+    >>> parse_cf("degC", "temperature: difference")[0]
+    Unit("Δ°C")
+    >>> parse("delta_degC").to_cf()
+    ('degC', 'temperature: difference')
+    """
+    return parse_cf_unit(text, metadata)
 
 
 def __getattr__(name: str) -> Unit:

@@ -19,9 +19,10 @@ pub mod rules;
 pub mod units;
 
 pub use error::{Error, Result};
+pub use units::cf::{parse_cf, to_cf, CfUnit, Dialect};
 pub use units::dimension::Dimension;
 pub use units::format::Format;
-pub use units::parse::{parse, parse_uncached};
+pub use units::parse::{parse, parse_in, parse_uncached};
 pub use units::rational::Rational;
 pub use units::registry::{lookup, registry};
 pub use units::unit::Unit;

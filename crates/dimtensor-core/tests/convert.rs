@@ -1,4 +1,4 @@
-//! Conversions (multiplicative and affine), offset-unit rules (API.md §4),
+//! Conversions (multiplicative and affine), offset-unit rules (docs/temperatures.md),
 //! equality/hash consistency and `simplified`.
 
 use std::collections::hash_map::DefaultHasher;
@@ -244,7 +244,18 @@ fn offset_arithmetic_rules() {
     assert_eq!(c.kind(), Kind::Point);
     assert_eq!(dc.symbol(), "Δ°C");
     assert_eq!(dc.to_string_in(Format::Ascii), "delta_degC");
-    assert_eq!(dc.to_string_in(Format::Cf), "delta_degC");
+    // CF writes a difference as degC with units_metadata (CF 1.11).
+    assert_eq!(dc.to_string_in(Format::Cf), "degC");
+    assert_eq!(
+        dimtensor_core::to_cf(&dc).unwrap(),
+        ("degC".to_string(), Some("temperature: difference"))
+    );
+    assert_eq!(
+        dimtensor_core::parse_cf("degC", Some("temperature: difference"))
+            .unwrap()
+            .unit,
+        dc
+    );
     assert_eq!(dc.mul(&m).unwrap(), p("K*m"));
     assert_eq!(dc.powr(Rational::int(2)).unwrap(), p("K^2"));
     assert_eq!(dc.scaled(2.0).unwrap().kind(), Kind::Interval);

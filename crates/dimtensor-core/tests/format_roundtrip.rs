@@ -80,7 +80,8 @@ fn exact_strings() {
             [
                 "Δ°F",
                 "delta_degF",
-                "delta_degF",
+                // CF: with units_metadata = "temperature: difference"
+                "degF",
                 "\\mathrm{\\Delta{}^{\\circ}F}",
             ],
         ),

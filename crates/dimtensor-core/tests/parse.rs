@@ -1,4 +1,4 @@
-//! The unit grammar of API.md §3, UDUNITS/CF strings, and errors with
+//! The unit grammar (the README's Units section), UDUNITS/CF strings, and errors with
 //! positions for everything else.
 
 use std::time::{Duration, Instant};

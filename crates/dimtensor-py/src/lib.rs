@@ -26,6 +26,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add_function(wrap_pyfunction!(unit::parse_unit, m)?)?;
     m.add_function(wrap_pyfunction!(unit::_parse_unit_uncached, m)?)?;
+    m.add_function(wrap_pyfunction!(unit::parse_cf_unit, m)?)?;
     m.add_function(wrap_pyfunction!(unit::lookup_unit, m)?)?;
     m.add_function(wrap_pyfunction!(unit::unit_names, m)?)?;
     m.add_function(wrap_pyfunction!(unit::_unit_from_state, m)?)?;

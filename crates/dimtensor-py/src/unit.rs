@@ -5,7 +5,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use dimtensor_core::units::unit::{Kind, Name};
-use dimtensor_core::{registry, Dimension, Format, Rational, Unit};
+use dimtensor_core::{registry, Dialect, Dimension, Format, Rational, Unit};
 use pyo3::basic::CompareOp;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
@@ -35,6 +35,11 @@ fn as_number(obj: &Bound<'_, PyAny>) -> Option<f64> {
 /// Parses a Python string. Python strings may hold lone surrogates, which
 /// are not UTF-8 and never part of unit text: a parse error at the first.
 fn parse_text(s: &Bound<'_, PyString>, cached: bool) -> PyResult<Unit> {
+    parse_text_in(s, cached, Dialect::Default)
+}
+
+/// Parses a Python string in a dialect.
+fn parse_text_in(s: &Bound<'_, PyString>, cached: bool, dialect: Dialect) -> PyResult<Unit> {
     let py = s.py();
     let Ok(text) = s.to_str() else {
         // `str.encode` reports where the first lone surrogate is.
@@ -56,9 +61,9 @@ fn parse_text(s: &Bound<'_, PyString>, cached: bool) -> PyResult<Unit> {
         return Err(err);
     };
     if cached {
-        dimtensor_core::parse(text).or_raise(py)
+        dimtensor_core::parse_in(text, dialect).or_raise(py)
     } else {
-        dimtensor_core::parse_uncached(text).or_raise(py)
+        dimtensor_core::units::parse::parse_uncached_in(text, dialect).or_raise(py)
     }
 }
 
@@ -186,10 +191,19 @@ impl PyUnit {
         }
     }
 
-    /// Parses unit text (`"m/s^2"`, `"kg m2 s-2"`, `"°C"`, `"1e-3 m"`).
+    /// Parses unit text (`"m/s^2"`, `"kg m2 s-2"`, `"°C"`, `"1e-3 m"`);
+    /// `dialect="cf"` reads names as UDUNITS-2 does (file attributes).
     #[staticmethod]
-    fn parse(text: &Bound<'_, PyString>) -> PyResult<Self> {
-        Ok(PyUnit(parse_text(text, true)?))
+    #[pyo3(signature = (text, dialect="default"))]
+    fn parse(text: &Bound<'_, PyString>, dialect: &str) -> PyResult<Self> {
+        let d: Dialect = dialect.parse().or_raise(text.py())?;
+        Ok(PyUnit(parse_text_in(text, true, d)?))
+    }
+
+    /// The CF `units` attribute UDUNITS-2 reads as this unit, and the CF
+    /// 1.11 `units_metadata` for temperatures (None otherwise).
+    fn to_cf(&self, py: Python<'_>) -> PyResult<(String, Option<&'static str>)> {
+        dimtensor_core::to_cf(&self.0).or_raise(py)
     }
 
     #[getter]
@@ -454,10 +468,25 @@ pub fn _unit_from_state(
     ))
 }
 
-/// Parses unit text (cached).
+/// Parses unit text (cached), in the default or the CF dialect.
 #[pyfunction]
-pub fn parse_unit(text: &Bound<'_, PyString>) -> PyResult<PyUnit> {
-    Ok(PyUnit(parse_text(text, true)?))
+#[pyo3(signature = (text, dialect="default"))]
+pub fn parse_unit(text: &Bound<'_, PyString>, dialect: &str) -> PyResult<PyUnit> {
+    let d: Dialect = dialect.parse().or_raise(text.py())?;
+    Ok(PyUnit(parse_text_in(text, true, d)?))
+}
+
+/// Parses a CF `units` attribute (with `units_metadata` when given): the
+/// unit and the epoch of a time reference (`days since 1970-01-01`).
+#[pyfunction]
+#[pyo3(signature = (text, metadata=None))]
+pub fn parse_cf_unit(
+    py: Python<'_>,
+    text: &str,
+    metadata: Option<&str>,
+) -> PyResult<(PyUnit, Option<String>)> {
+    let cf = dimtensor_core::parse_cf(text, metadata).or_raise(py)?;
+    Ok((PyUnit(cf.unit), cf.epoch))
 }
 
 /// Parses unit text, bypassing the cache (for benchmarks).

@@ -32,8 +32,13 @@ def numpy_rules() -> dict[Callable[..., Any], str]:
         obj: Any = np
         for part in name.split("."):
             obj = getattr(obj, part, None)
-        if callable(obj) and not isinstance(obj, np.ufunc):
-            found.setdefault(obj, name)
+        if not callable(obj) or isinstance(obj, np.ufunc):
+            continue
+        # An alias (np.concat is np.concatenate) is known by its own name, so
+        # messages name the function as the user wrote it most often.
+        own = name.rpartition(".")[0] + "." + obj.__name__ if "." in name else obj.__name__
+        if obj not in found or name == own:
+            found[obj] = name
     return found
 
 

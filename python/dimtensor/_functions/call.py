@@ -95,16 +95,12 @@ class Bound:
                 raise TypeError(f"{_name(func)}() got multiple values for argument {k!r}")
             self.where[k] = k
 
-    def resolve(self, names: tuple[str, ...]) -> str | None:
-        """The parameter a rule names: the first of ``names`` in the
-        signature, or ``#k``, the k-th parameter."""
-        for n in names:
-            if n.startswith("#"):
-                k = int(n[1:])
-                return self.sig.order[k] if k < len(self.sig.order) else None
-            if n in self.sig.order or n in self.where:
-                return n
-        return None
+    def resolve(self, names: tuple[str, ...], found: str | None) -> str | None:
+        """The parameter a rule names: ``found`` in the signature (see
+        :func:`resolved`), else one of ``names`` passed to a ``**kwargs``."""
+        if found is None:
+            found = next((n for n in names if n in self.where), None)
+        return found
 
     def get(self, name: str | None) -> Any:
         at = self.where.get(name) if name is not None else None
@@ -134,6 +130,27 @@ class Bound:
             else:
                 self.args[at] = None
         return value
+
+
+@functools.cache
+def resolved(func: Callable[..., Any], name: str) -> tuple[str | None, ...]:
+    """For each parameter of rule ``name``, the parameter of ``func``'s
+    signature it names: the first of its names there, or ``#k``, the k-th."""
+    sig, r = signature(func), rule(name)
+    assert r is not None
+    found: list[str | None] = []
+    for names, _, _ in r.params:
+        hit = None
+        for n in names:
+            if n.startswith("#"):
+                k = int(n[1:])
+                hit = sig.order[k] if k < len(sig.order) else None
+                break
+            if n in sig.order:
+                hit = n
+                break
+        found.append(hit)
+    return tuple(found)
 
 
 def _name(func: Callable[..., Any]) -> str:
@@ -214,12 +231,12 @@ def call(
         raise TypeError(f"dimtensor has no unit rule for {name}")
     b = Bound(func, args, kwargs)
     out = b.pop("out") if "out" in b.where else None
-    resolved: list[str | None] = []
+    pnames: list[str | None] = []
     values: list[list[Any] | None] = []
-    for names, seq, passthrough in r.params:
-        pname = b.resolve(names)
+    for (names, seq, passthrough), hit in zip(r.params, resolved(func, name), strict=True):
+        pname = b.resolve(names, hit)
         v = b.get(pname)
-        resolved.append(pname)
+        pnames.append(pname)
         if v is _ABSENT or v is None or (passthrough and _passes(v)):
             values.append(None)
         elif seq == "one":
@@ -231,15 +248,19 @@ def call(
             values.append(_leaves(v, passthrough) if seq == "same" else list(v))
         else:
             values.append([v])  # one array (or number) for a sequence: one operand
-    options = {o: b.get(o) for o in r.options if b.get(o) is not _ABSENT}
+    options = {}
+    for o in r.options:
+        v = b.get(o)
+        if v is not _ABSENT:
+            options[o] = v
     convs, units, _repeat, known, pending = _core.function_plan(name, values, options)
     if known is not None:
         if constant is None:
             raise TypeError(f"{name}: no known result for operands of different dimensions")
         return constant(b, known)
-    listed = {p for p in resolved if p is not None}
+    listed = {p for p in pnames if p is not None}
     for (_, seq, passthrough), pname, vals, cs in zip(
-        r.params, resolved, values, convs, strict=True
+        r.params, pnames, values, convs, strict=True
     ):
         if vals is None or pname is None:
             continue

@@ -1,4 +1,4 @@
-"""Array API standard namespaces with units (API.md §7).
+"""Array API standard namespaces with units (docs/semantics.md).
 
 ``DimArray.__array_namespace__()`` returns :mod:`dimtensor.array_api.eager`,
 ``DaskDimArray.__array_namespace__()`` returns :mod:`dimtensor.array_api.lazy`.

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from dimtensor import _core
-from dimtensor._backend import ONE, Backend, backend_of, is_quantity
+from dimtensor._backend import ONE, Backend, backend_of, is_quantity, unit_of
 from dimtensor._functions import call
 
 
@@ -37,7 +37,12 @@ def xp_function(B: Backend, name: str) -> Callable[..., Any]:
     """The function ``name`` (``linalg.inv``…) of the backend's standard namespace."""
     obj: Any = B.xp
     for part in name.split("."):
-        obj = getattr(obj, part)
+        obj = getattr(obj, part, None)
+    if obj is None:
+        raise TypeError(
+            f"{name} is not available on {B.name} arrays (their standard namespace has none); "
+            "compute first, or call it on the magnitudes and attach the unit you expect"
+        )
     return obj  # type: ignore[no-any-return]
 
 
@@ -169,6 +174,11 @@ def searchsorted(x1: Any, x2: Any, /, *, side: str = "left", sorter: Any | None 
 
 
 def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any | None = None) -> Any:
+    if is_quantity(x) and unit_of(x) is None and not _is_bool(dtype):
+        # A cast keeps an array whose unit is not chosen yet in that state
+        # (xarray casts its fill value, nan, to the data's dtype).
+        B = operands_backend(x)
+        return B.pending(B.xp.astype(B.raw(x), dtype, copy=copy, device=device))
     return run("astype", astype, (x, dtype), {"copy": copy, "device": device})
 
 
@@ -289,12 +299,35 @@ def nonzero(x: Any, /) -> tuple[Any, ...]:
     return tuple(run("nonzero", nonzero, (x,), {}))
 
 
-def all(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def all(
+    x: Any,
+    /,
+    *,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    out: None = None,
+) -> Any:
+    _no_out("all", out)
     return run("all", all, (x,), {"axis": axis, "keepdims": keepdims})
 
 
-def any(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def any(
+    x: Any,
+    /,
+    *,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    out: None = None,
+) -> Any:
+    _no_out("any", out)
     return run("any", any, (x,), {"axis": axis, "keepdims": keepdims})
+
+
+def _no_out(name: str, out: Any) -> None:
+    """``out=None`` is accepted (``np.any(v)`` on an xarray Variable passes it
+    through to the namespace); an output array is not."""
+    if out is not None:
+        raise TypeError(f"{name}() of the Array API namespace takes no out= array")
 
 
 # ---- statistics --------------------------------------------------------------------

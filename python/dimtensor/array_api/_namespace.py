@@ -16,7 +16,7 @@ from dimtensor import _core
 from dimtensor._backend import ONE, Backend, backend_of, is_quantity
 from dimtensor._functions import call
 
-from . import _fft, _functions, _linalg, _special
+from . import _fft, _functions, _linalg, _numpy_extras, _special
 
 API_VERSION = "2024.12"
 DTYPES = (
@@ -72,10 +72,10 @@ def creation(B: Backend) -> dict[str, Callable[..., Any]]:
             raw = _rebuild(obj, values)
             return B.wrap(xp.asarray(raw, dtype=dtype, device=device, copy=copy), unit)
         raw = xp.asarray(obj, dtype=dtype, device=device, copy=copy)
-        if _core.meets_any_unit(obj) and raw.dtype != xp.bool:
-            # asarray(0), asarray(nan): still a value that fits any unit, so
-            # generic code may add it to metres (SciPy's `initial=0`).
-            return B.pending(raw)
+        if _core.meets_any_unit(obj) and not is_quantity(obj):
+            # The bare scalars 0, ±inf and nan meet any unit, and so does the
+            # array made of one (xarray's where(cond, x, nan) makes it).
+            return _pending(raw)
         return B.wrap(raw, ONE)
 
     def _arange(start: Any, /, stop: Any = None, step: Any = 1, **kw: Any) -> Any:
@@ -236,6 +236,9 @@ def populate(ns: dict[str, Any], B: Backend) -> None:
     members["__array_namespace_info__"].__name__ = "__array_namespace_info__"
     ns.update(members)
     ns["__all__"] = sorted(k for k in members if k != "__array_api_version__")
+    # NumPy's functions that xarray and others look up beyond the standard
+    # (not in __all__: they are not part of the standard's namespace).
+    ns.update(_numpy_extras.functions())
 
 
 def namespace_of(*arrays: Any) -> Any:

@@ -37,7 +37,7 @@ import dask.array as da
 import numpy as np
 from dask.array.core import elemwise
 
-from dimtensor import _backend, _core, _functions, _fusion
+from dimtensor import _backend, _core, _functions, _fused
 from dimtensor._core import DimArray, Unit
 from dimtensor._functions.call import holds_quantity
 from dimtensor.dask.backend import DaskBackend, lazy_affine
@@ -95,7 +95,7 @@ def _function_method(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class DaskDimArray:
-    """A dask array with a unit (see API.md §6).
+    """A dask array with a unit.
 
     ``DaskDimArray(data, unit=None, chunks="auto")`` accepts a dask array,
     a DimArray (its unit is kept unless ``unit`` converts it), NumPy data,
@@ -103,7 +103,7 @@ class DaskDimArray:
     """
 
     # _arr: the dask array, or None while _pending (a fused chain of
-    # elementwise operations, see _fusion) has not been turned into one.
+    # elementwise operations, see _fused) has not been turned into one.
     __slots__ = ("_arr", "_pending", "_unit", "_unit_chosen")
     # Tells DimArray's operators to let this type handle mixed expressions.
     __dimtensor_lazy__ = True
@@ -123,7 +123,7 @@ class DaskDimArray:
             a, b = data._unit.conversion_affine(target)
             self._arr = None
             node, size = data._node()
-            self._pending = data._pending_like(_fusion.affine(node, a, b), size=size + 1)
+            self._pending = data._pending_like(_fused.affine(node, a, b), size=size + 1)
             self._unit = target
             return
         if isinstance(data, DaskDimArray):
@@ -145,7 +145,7 @@ class DaskDimArray:
         self._arr: da.Array | None = arr
         self._unit: Unit = own if own is not None else _as_unit(unit)
 
-    # ---- fusion (see dimtensor._fusion) -------------------------------------
+    # ---- fusion (see dimtensor._fused) -------------------------------------
     @property
     def _data(self) -> da.Array:
         """The dask array of magnitudes (a pending fused chain becomes one
@@ -164,16 +164,16 @@ class DaskDimArray:
         if self._pending is not None:
             return True
         arr = self._arr
-        return arr is not None and arr.dtype in _fusion.FLOATS and not math.isnan(arr.size)
+        return arr is not None and arr.dtype in _fused.FLOATS and not math.isnan(arr.size)
 
     def _node(self) -> tuple[Any, int]:
         """This array as a node of a fused chain, and the operations in it:
-        a chain of ``_fusion.CHAIN_LIMIT`` becomes a layer first (its dask
+        a chain of ``_fused.CHAIN_LIMIT`` becomes a layer first (its dask
         array is a leaf of what follows)."""
         p = self._pending
         if p is None:
             return ("leaf", self._arr), 0
-        if p.size >= _fusion.CHAIN_LIMIT:
+        if p.size >= _fused.CHAIN_LIMIT:
             return ("leaf", self._data), 0
         return p.node, p.size
 
@@ -599,12 +599,26 @@ class DaskDimArray:
             raise UnitStrippedError(
                 f"converting a DaskDimArray in '{self._unit}' to a plain array would drop its "
                 "unit (and compute it); use .compute() for a DimArray or .magnitude() for the "
-                "dask array of numbers"
+                "dask array of numbers (xarray data: .dimtensor.dequantify() moves units into "
+                "CF attributes)"
             )
         return np.asarray(self.to("").compute()._data, dtype=dtype)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         return _functions.apply(func, args, kwargs, DASK)
+
+    def to_dask_array(self) -> da.Array:
+        """What ``dask.array.asarray`` takes: refused for a dimensional array,
+        so that dask functions handed a DaskDimArray (xarray calls some
+        directly) raise instead of computing on its magnitudes unit-less;
+        a dimensionless one gives its values at scale 1."""
+        if not self.is_dimensionless:
+            raise UnitStrippedError(
+                f"a dask function took the DaskDimArray in '{self._unit}' as a plain dask array, "
+                "which would drop its unit; call it on .magnitude() and attach the unit "
+                "yourself (xarray data: .dimtensor.dequantify() first)"
+            )
+        return self.to("")._data
 
     def to_zarr(self, store: Any, component: str | None = None, **kwargs: Any) -> Any:
         """Write the data and its ``units`` attribute (CF syntax) to zarr."""
@@ -612,7 +626,7 @@ class DaskDimArray:
 
         return to_zarr(self, store, component=component, **kwargs)
 
-    # ---- constructors (API.md §6) ----------------------------------------
+    # ---- constructors ----------------------------------------
     @classmethod
     def from_array(
         cls, x: Any, unit: Unit | str | None = None, chunks: Any = "auto"
@@ -661,12 +675,39 @@ class DaskDimArray:
         inner = repr(self._data)
         return f"DaskDimArray<{inner[len('dask.array<') :].rstrip('>')}, unit={str(self._unit)!r}>"
 
+    def _repr_inline_(self, max_width: int) -> str:
+        """One line for xarray's Dataset repr, without computing (nor
+        building a pending fused chain's layer)."""
+        chunksize = tuple(max(c) if c else 0 for c in self.chunks)
+        unit = str(self._unit.simplified()) or "1"
+        return f"[{unit}] dask.array<chunksize={chunksize}>"
+
     def _repr_html_(self) -> str:
         import html
 
         table = self._data._repr_html_() if hasattr(self._data, "_repr_html_") else ""
         return f"<div><b>unit:</b> {html.escape(str(self._unit.simplified()))}</div>{table}"
 
+
+def _deferring(method: Callable[[DaskDimArray, Any], Any]) -> Callable[[DaskDimArray, Any], Any]:
+    """A binary operator that leaves the call to a container of arrays with
+    a higher ``__array_priority__`` (xarray's DataArray), as NumPy's own
+    operators do."""
+
+    def op(self: DaskDimArray, other: Any) -> Any:
+        if getattr(other, "__array_priority__", 0.0) > DaskDimArray.__array_priority__:
+            return NotImplemented
+        return method(self, other)
+
+    functools.update_wrapper(op, method)
+    return op
+
+
+for _name in "add sub mul truediv floordiv mod pow matmul and or xor lshift rshift".split():
+    for _dunder in (f"__{_name}__", f"__r{_name}__"):
+        setattr(DaskDimArray, _dunder, _deferring(getattr(DaskDimArray, _dunder)))
+for _dunder in ("__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__"):
+    setattr(DaskDimArray, _dunder, _deferring(getattr(DaskDimArray, _dunder)))
 
 # ---- operands ------------------------------------------------------------
 
@@ -720,6 +761,14 @@ _UFUNC_METHODS: dict[tuple[str, str], Callable[..., Any]] = {
 }
 
 
+# Generalized ufuncs dask has no elementwise form of, in dask's operations.
+_GUFUNCS: dict[str, Callable[..., Any]] = {
+    "vecdot": lambda a, b: da.einsum("...i,...i->...", da.conj(a), b),
+    "matvec": lambda a, b: da.einsum("...ij,...j->...i", a, b),
+    "vecmat": lambda a, b: da.einsum("...i,...ij->...j", da.conj(a), b),
+}
+
+
 def _apply_ufunc(
     ufunc: Any,
     inputs: Sequence[Any],
@@ -745,6 +794,9 @@ def _apply_ufunc(
     elif method == "outer":
         converted = [lazy_affine(r, *c) for r, c in zip(raw_inputs, convs, strict=True)]
         result = ufunc.outer(*converted, **kwargs)
+    elif name in _GUFUNCS:
+        converted = [lazy_affine(r, *c) for r, c in zip(raw_inputs, convs, strict=True)]
+        result = _GUFUNCS[name](*converted)
     elif all(c == _IDENTITY for c in convs):
         # Nothing to convert: exactly what raw dask code would call (the
         # operator where there is one, e.g. ** reaches NumPy's x**2 fast path).
@@ -752,6 +804,9 @@ def _apply_ufunc(
         result = op(*raw_inputs) if op is not None else ufunc(*raw_inputs, **kwargs)
     elif len(outs) == 1:
         # Conversions folded into the one elementwise step of the operation.
+        # NumPy's own error for dtypes the ufunc has no loop for comes now,
+        # as it would from raw dask, not as a broken result at compute time.
+        ufunc(*(np.ones((), dtype=getattr(r, "dtype", np.float64)) for r in raw_inputs))
         fn = functools.partial(_converted, ufunc, tuple(convs), **kwargs)
         functools.update_wrapper(fn, ufunc)
         result = elemwise(fn, *raw_inputs)
@@ -800,7 +855,7 @@ def blockwise(
 
 class _Pending:
     """A chain of elementwise operations not yet in the graph: a node tree
-    (see dimtensor._fusion) over dask arrays of one shape and chunking."""
+    (see dimtensor._fused) over dask arrays of one shape and chunking."""
 
     __slots__ = ("boolean", "chunks", "dtype", "node", "shape", "size")
 
@@ -821,8 +876,8 @@ class _Pending:
     def compute_into(self, get: Any) -> np.ndarray:
         from dimtensor.dask import graphs
 
-        flat, leaves = _fusion.compile(self.node)
-        key = _fusion.program_key(flat, len(leaves))
+        flat, leaves = _fused.compile(self.node)
+        key = _fused.program_key(flat, len(leaves))
         out = np.dtype(bool) if self.boolean else self.dtype
         return graphs.compute_into(key, tuple(flat), self.dtype.name, out, leaves, get)
 
@@ -830,12 +885,12 @@ class _Pending:
         """One blockwise layer whose task body is the fused Rust kernel."""
         if self.node[0] == "leaf":
             return self.node[1]  # type: ignore[no-any-return]
-        flat, leaves = _fusion.compile(self.node)
-        key = _fusion.program_key(flat, len(leaves))
+        flat, leaves = _fused.compile(self.node)
+        key = _fused.program_key(flat, len(leaves))
         out = np.dtype(bool) if self.boolean else self.dtype
         n_tasks = math.prod(len(c) for c in self.chunks)
-        threads = _fusion.task_threads(n_tasks)
-        body = functools.partial(_fusion.run, key, tuple(flat), self.dtype.name, threads=threads)
+        threads = _fused.task_threads(n_tasks)
+        body = functools.partial(_fused.run, key, tuple(flat), self.dtype.name, threads=threads)
         token = dask.base.tokenize(key, self.dtype.name, *leaves)
         return da.map_blocks(
             body,
@@ -865,7 +920,7 @@ def _fuse(name: str, inputs: Sequence[Any], convs: Any, outs: Any) -> DaskDimArr
         for x in inputs
     ):
         name = _ON_TRUTH_VALUES[name]
-    if len(outs) != 1 or not _fusion.fusable(name):
+    if len(outs) != 1 or not _fused.fusable(name):
         return None
     if not arrays or not all(a._fusable() for a in arrays):
         return None
@@ -879,17 +934,17 @@ def _fuse(name: str, inputs: Sequence[Any], convs: Any, outs: Any) -> DaskDimArr
             nodes.append(node)
             size += n
         elif isinstance(x, DimArray) and x.ndim == 0 and x.dtype.kind in "fiu":
-            nodes.append(_fusion.const(x._data.item()))
+            nodes.append(_fused.const(x._data.item()))
         elif isinstance(x, Unit):
-            nodes.append(_fusion.const(1.0))
+            nodes.append(_fused.const(1.0))
         elif isinstance(x, (int, float)) and not isinstance(x, bool):
-            nodes.append(_fusion.const(x))
+            nodes.append(_fused.const(x))
         else:
             return None
     dtypes = {a._compute_dtype() for a in arrays}
     dtype = np.dtype(np.float32) if dtypes == {np.dtype(np.float32)} else np.dtype(np.float64)
-    node = _fusion.apply(name, nodes, convs)
-    boolean = name in _fusion.BOOLEAN
+    node = _fused.apply(name, nodes, convs)
+    boolean = name in _fused.BOOLEAN
     unit = outs[0] if outs[0] is not None else _ONE
-    pending = arrays[0]._pending_like(node, boolean, dtype, min(size, _fusion.CHAIN_LIMIT))
+    pending = arrays[0]._pending_like(node, boolean, dtype, min(size, _fused.CHAIN_LIMIT))
     return DaskDimArray._from_pending(pending, unit)

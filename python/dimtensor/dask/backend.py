@@ -15,7 +15,7 @@ from typing import Any
 
 import dask.array as da
 import numpy as np
-from dask.array.core import _HANDLED_FUNCTIONS, handle_out
+from dask.array.core import handle_out
 
 from dimtensor._backend import IDENTITY, ONE, Backend
 from dimtensor._core import DimArray, Unit
@@ -61,8 +61,11 @@ def _clip(
 
 
 def _searchsorted(a: Any, v: Any, **kwargs: Any) -> Any:
-    # dask's searchsorted takes dask needles only.
-    return da.searchsorted(a, v if isinstance(v, da.Array) else da.asarray(v), **kwargs)
+    # dask's searchsorted takes dask needles only, and fails on 0-d ones.
+    needle = v if isinstance(v, da.Array) else da.asarray(v)
+    if needle.ndim == 0:
+        return da.searchsorted(a, needle.reshape(1), **kwargs)[0]
+    return da.searchsorted(a, needle, **kwargs)
 
 
 def _copy(a: Any, *args: Any, **kwargs: Any) -> Any:
@@ -70,13 +73,33 @@ def _copy(a: Any, *args: Any, **kwargs: Any) -> Any:
     return a.copy() if isinstance(a, da.Array) else np.copy(a, *args, **kwargs)
 
 
-# NumPy functions whose dask version needs a word of translation.
+def _gradient(f: Any, *varargs: Any, **kwargs: Any) -> Any:
+    # dask gives a list even for one axis, where NumPy gives the array.
+    res = da.gradient(f, *varargs, **kwargs)
+    return res[0] if isinstance(res, (list, tuple)) and len(res) == 1 else res
+
+
+def _size(a: Any, axis: Any = None) -> Any:
+    return a.size if axis is None else a.shape[axis]
+
+
+# NumPy functions whose dask version needs a word of translation, and the
+# ones that only read shapes or dtypes (nothing to compute).
 _ADAPTED: dict[Callable[..., Any], Callable[..., Any]] = {
     np.linalg.cholesky: _cholesky,
     np.nan_to_num: _nan_to_num,
     np.clip: _clip,
     np.searchsorted: _searchsorted,
     np.copy: _copy,
+    np.gradient: _gradient,
+    np.size: _size,
+    np.iscomplexobj: lambda x: np.iscomplexobj(np.empty(0, dtype=x.dtype)),
+    np.isrealobj: lambda x: np.isrealobj(np.empty(0, dtype=x.dtype)),
+    np.ndim: lambda x: x.ndim,
+    # NumPy's aliases, whose names dask does not have.
+    np.amax: da.max,
+    np.amin: da.min,
+    np.round: da.round,
 }
 
 
@@ -91,9 +114,7 @@ def dask_function(func: Callable[..., Any]) -> Callable[..., Any] | None:
     for sub in (getattr(func, "__module__", "numpy") or "numpy").split(".")[1:]:
         module = getattr(module, sub, None)
     found = getattr(module, getattr(func, "__name__", ""), None) if module is not None else None
-    if found is None or found is func:
-        found = _HANDLED_FUNCTIONS.get(func)
-    return found
+    return None if found is func else found
 
 
 class DaskBackend(Backend):

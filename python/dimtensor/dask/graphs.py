@@ -1,4 +1,4 @@
-"""Graphs built by hand (DESIGN.md's rule: a raw task dict whose tasks name
+"""Graphs built by hand (the rule of docs/architecture.md: a raw task dict whose tasks name
 the source block keys, wrapped with ``HighLevelGraph.from_collections``;
 never ``dask.delayed`` over array slices). All such code lives here.
 
@@ -21,8 +21,8 @@ import dask.threaded
 import numpy as np
 from dask.highlevelgraph import HighLevelGraph
 
-from dimtensor import _fusion
-from dimtensor._fusion import _input
+from dimtensor import _fused
+from dimtensor._fused import _input
 
 LOCAL = (dask.threaded.get, dask.local.get_sync)
 
@@ -46,18 +46,18 @@ def _fill(
     """One task: evaluate a chunk and write it into its place in ``result``."""
     view = result[where] if where else result[...]  # a view, also when 0-d
     if view.flags.c_contiguous:
-        prog = _fusion.program(key, flat, len(blocks))
+        prog = _fused.program(key, flat, len(blocks))
         arrays = [_input(b, dtype) for b in blocks]
         prog.eval(arrays, out=view, dtype=dtype, threads=threads)
     else:
-        view[...] = _fusion.run(key, flat, dtype, *blocks, threads=threads)
+        view[...] = _fused.run(key, flat, dtype, *blocks, threads=threads)
 
 
 def compute_into(
     key: str, flat: tuple[Any, ...], dtype: str, out_dtype: Any, leaves: list[Any], get: Any
 ) -> np.ndarray:
     """Runs the fused program (``flat``, named ``key`` by
-    ``_fusion.program_key``) over the leaves' chunks into one new array."""
+    ``_fused.program_key``) over the leaves' chunks into one new array."""
     first = leaves[0]
     result = np.empty(first.shape, dtype=out_dtype)
     starts = [np.cumsum((0, *c)) for c in first.chunks]
@@ -65,7 +65,7 @@ def compute_into(
     dsk: dict[Any, Any] = {}
     n_tasks = int(np.prod([len(c) for c in first.chunks]))
     # The synchronous scheduler runs one task at a time: each may use every core.
-    threads = None if get is dask.local.get_sync else _fusion.task_threads(n_tasks)
+    threads = None if get is dask.local.get_sync else _fused.task_threads(n_tasks)
     # The program inside a partial: dask walks the tuples of a task looking
     # for keys, which for a long program is most of the work (and a node such
     # as ("input", 0) must not be taken for a key).

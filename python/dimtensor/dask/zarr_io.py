@@ -1,8 +1,11 @@
 """Zarr (v3) I/O for ``DaskDimArray``: the unit lives in the ``units`` attribute.
 
 The attribute is CF/UDUNITS text (``"kg m-2 s-1"``, ``"degC"``, ``"hPa"``,
-``"1"`` for dimensionless), so xarray, cf-xarray, Iris and other CF tools read
-it. Reading is lazy (``dask.array.from_zarr``); a store without a ``units``
+``"1"`` for dimensionless), read and written in the CF dialect
+(``units.parse(text, dialect="cf")``, ``Unit.to_cf()``), so xarray,
+cf-xarray, Iris and other CF tools read it as the same unit; temperature
+differences carry ``units_metadata = "temperature: difference"``.
+Reading is lazy (``dask.array.from_zarr``); a store without a ``units``
 attribute is an error unless the unit is given, never silently dimensionless.
 
 >>> import numpy as np, zarr
@@ -25,10 +28,12 @@ import dask.array as da
 from dimtensor._core import Unit
 from dimtensor.dask.array import DaskDimArray
 from dimtensor.errors import DimtensorError, UnitParseError
+from dimtensor.units import parse_cf
 
 __all__ = ["from_zarr", "to_zarr"]
 
 UNITS_ATTR = "units"
+METADATA_ATTR = "units_metadata"
 
 
 def _where(store: Any, component: str | None) -> str:
@@ -49,13 +54,14 @@ def _open_array(store: Any, component: str | None, mode: str) -> Any:
     return zarr.open_array(store=store, path=component or "", mode=mode)
 
 
-def _parse_attr(text: Any, where: str) -> Unit:
+def _parse_attr(text: Any, where: str, metadata: Any = None) -> Unit:
     if not isinstance(text, str):
         raise UnitParseError(
             f"the {UNITS_ATTR!r} attribute of zarr array {where} is {text!r}, not unit text"
         )
     try:
-        return Unit.parse(text)
+        # File attributes are CF/UDUNITS-2 text (with CF 1.11 units_metadata).
+        return parse_cf(text, metadata if isinstance(metadata, str) else None)[0]
     except UnitParseError as e:
         raise UnitParseError(
             f"cannot parse the {UNITS_ATTR!r} attribute {text!r} of zarr array {where}: {e}"
@@ -96,7 +102,7 @@ def from_zarr(
                 "to say what unit its data are in"
             )
         return DaskDimArray(data, _as_unit(unit))
-    stored = DaskDimArray(data, _parse_attr(attr, where))
+    stored = DaskDimArray(data, _parse_attr(attr, where, z.attrs.get(METADATA_ATTR)))
     return stored if unit is None else stored.to(unit)
 
 
@@ -116,12 +122,20 @@ def _check_existing(z: Any, x: DaskDimArray, where: str, text: str) -> None:
             f"zarr array {where} exists without a {UNITS_ATTR!r} attribute; not writing "
             f"data in {text!r} into it (use overwrite=True to replace it)"
         )
-    if _parse_attr(attr, where) != x.unit:
+    if _parse_attr(attr, where, z.attrs.get(METADATA_ATTR)) != x.unit:
         raise DimtensorError(
             f"zarr array {where} holds data in {attr!r}; not writing data in {text!r} "
             "into it (convert with .to(...) first, or use overwrite=True to replace it)"
         )
     _check_shape(z, x, where)
+
+
+def _set_metadata(attrs: Any, metadata: str | None) -> None:
+    """CF 1.11 ``units_metadata`` (temperature points and differences)."""
+    if metadata is not None:
+        attrs[METADATA_ATTR] = metadata
+    elif METADATA_ATTR in attrs:
+        del attrs[METADATA_ATTR]
 
 
 def to_zarr(
@@ -133,8 +147,10 @@ def to_zarr(
 ) -> Any:
     """Write ``x`` to zarr, with its unit in the ``units`` attribute.
 
-    The attribute is ``x.unit.to_string("cf")`` (``"degC"``, ``"1"`` for
-    dimensionless, ``"kg m-2 s-1"``). If an array already exists at
+    The attribute is ``x.unit.to_cf()`` (``"degC"``, ``"1"`` for
+    dimensionless, ``"kg m-2 s-1"``), text that UDUNITS-2 reads as the same
+    unit; a temperature difference (``delta_degC``) is written ``"degC"``
+    with ``units_metadata = "temperature: difference"`` (CF 1.11). If an array already exists at
     ``store``/``component`` and ``overwrite`` is false, the data are written
     into it, but only when its ``units`` attribute equals ``x.unit`` by value
     (``"m s-1"`` equals ``"m/s"``) and the shapes match: otherwise
@@ -148,12 +164,13 @@ def to_zarr(
     if not isinstance(x, DaskDimArray):
         raise TypeError(f"to_zarr needs a DaskDimArray, got {type(x).__name__}")
     where = _where(store, component)
-    text = x.unit.to_string("cf")
+    text, metadata = x.unit.to_cf()
 
     if isinstance(store, zarr.Array):
         if overwrite:
             _check_shape(store, x, where)
             store.attrs[UNITS_ATTR] = text
+            _set_metadata(store.attrs, metadata)
         else:
             _check_existing(store, x, where, text)
         return da.to_zarr(x.data, store, **kwargs)
@@ -168,6 +185,7 @@ def to_zarr(
 
     attributes = dict(kwargs.pop("attributes", None) or {})
     attributes[UNITS_ATTR] = text
+    _set_metadata(attributes, metadata)
     if overwrite:
         kwargs["overwrite"] = True
     if isinstance(store, os.PathLike):

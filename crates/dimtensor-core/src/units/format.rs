@@ -7,7 +7,8 @@ use std::str::FromStr;
 
 use crate::error::Error;
 use crate::units::rational::Rational;
-use crate::units::unit::{Name, Term, Unit};
+use crate::units::registry::registry;
+use crate::units::unit::{Name, Term, Terms, Unit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -84,6 +85,14 @@ fn term(t: &Term, exp: Rational, f: Format) -> String {
 impl Unit {
     /// The unit in the given text format.
     pub fn to_string_in(&self, f: Format) -> String {
+        if f == Format::Cf && !self.has_offset() && self.terms().iter().any(|t| !t.name.udunits) {
+            // A name UDUNITS-2 reads otherwise (or not at all): the scale
+            // and the SI base units, which it reads as this unit.
+            let base = registry().to_base(self);
+            let terms = Terms::from_slice(base.terms());
+            return Unit::from_parts(self.dimension(), self.scale(), self.scale(), terms)
+                .to_string_in(f);
+        }
         let factor = (self.factor() != 1.0).then(|| format_number(self.factor()));
         match f {
             // Single-line product with negative exponents: no division sign.

@@ -1,6 +1,7 @@
 //! Units: exact dimensions, units with scale and offset, the registry of
 //! named units, the parser and formatter of unit text, CODATA constants.
 
+pub mod cf;
 pub mod constants;
 pub mod dimension;
 pub mod format;

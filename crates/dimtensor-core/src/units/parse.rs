@@ -19,6 +19,7 @@ use std::sync::Mutex;
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
+use crate::units::cf::{self, Dialect};
 use crate::units::rational::{superscript_value, Rational, SUPERSCRIPT_MINUS, SUPERSCRIPT_SLASH};
 use crate::units::registry::{interval_of, registry};
 use crate::units::unit::Unit;
@@ -30,6 +31,7 @@ const MAX_EXP_DEN: i64 = 1000;
 
 struct Parser<'a> {
     text: &'a str,
+    dialect: Dialect,
     /// Byte offset into `text`; turned into a character position only for errors.
     pos: usize,
 }
@@ -230,14 +232,26 @@ impl<'a> Parser<'a> {
             self.bump();
         }
         let word = &self.text[at..self.pos];
+        if self.dialect == Dialect::Cf {
+            match cf::lookup_cf(word) {
+                Some(Ok(u)) => return Ok(u),
+                Some(Err(why)) => {
+                    return Err(self.err(at, format!("{word:?} is not a CF unit here: {why}")))
+                }
+                None => {}
+            }
+        }
         if let Some(u) = registry().get(word) {
             return Ok(u.clone());
         }
         if let Some(why) = registry().refusal(word) {
             return Err(self.err(at, format!("{word:?} is not a unit here: {why}")));
         }
+        if word == "since" && self.dialect == Dialect::Cf {
+            return Err(self.err(at, "a time reference needs a time unit before 'since' and an epoch after it ('days since 1970-01-01')"));
+        }
         if word == "since" {
-            return Err(self.err(at, "time reference units ('days since 1970-01-01') are points in time, not units; they are not supported"));
+            return Err(self.err(at, "a time reference ('days since 1970-01-01') is a point in time, not a unit; read file attributes with the CF dialect (parse(text, dialect=\"cf\")), which gives the time unit and keeps the epoch"));
         }
         Err(self.err(at, format!("unknown unit {word:?}")))
     }
@@ -415,7 +429,16 @@ fn interval_inside(u: Unit) -> Result<Unit> {
 
 /// Parses unit text without the cache.
 pub fn parse_uncached(text: &str) -> Result<Unit> {
-    let mut p = Parser { text, pos: 0 };
+    parse_uncached_in(text, Dialect::Default)
+}
+
+/// Parses unit text in a dialect, without the cache.
+pub fn parse_uncached_in(text: &str, dialect: Dialect) -> Result<Unit> {
+    let mut p = Parser {
+        text,
+        dialect,
+        pos: 0,
+    };
     p.skip_spaces();
     if p.peek().is_none() {
         return Ok(Unit::one());
@@ -435,19 +458,28 @@ const CACHE_MAX_ENTRIES: usize = 4096;
 
 /// Parses unit text, remembering recent results.
 pub fn parse(text: &str) -> Result<Unit> {
-    static CACHE: Mutex<Option<FxHashMap<String, Unit>>> = Mutex::new(None);
+    parse_in(text, Dialect::Default)
+}
+
+/// Parses unit text in a dialect (the default registry, or CF/UDUNITS-2
+/// for file attributes), remembering recent results.
+pub fn parse_in(text: &str, dialect: Dialect) -> Result<Unit> {
+    type Cache = Mutex<Option<FxHashMap<String, Unit>>>;
+    // One cache per dialect, looked up by the borrowed text.
+    static CACHES: [Cache; 2] = [Mutex::new(None), Mutex::new(None)];
+    let cache = &CACHES[usize::from(dialect == Dialect::Cf)];
     if text.len() > CACHE_MAX_TEXT {
-        return parse_uncached(text);
+        return parse_uncached_in(text, dialect);
     }
-    if let Some(u) = CACHE
+    if let Some(u) = cache
         .lock()
         .ok()
         .and_then(|c| c.as_ref()?.get(text).cloned())
     {
         return Ok(u);
     }
-    let u = parse_uncached(text)?;
-    if let Ok(mut guard) = CACHE.lock() {
+    let u = parse_uncached_in(text, dialect)?;
+    if let Ok(mut guard) = cache.lock() {
         let cache = guard.get_or_insert_with(FxHashMap::default);
         if cache.len() >= CACHE_MAX_ENTRIES {
             cache.clear();

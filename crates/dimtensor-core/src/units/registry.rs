@@ -167,6 +167,11 @@ struct Def {
     prefixes: Prefixes,
     /// A target of `Unit::simplified` (coherent SI units with special names).
     simplify: bool,
+    /// UDUNITS-2 reads the CF name (`cf`, else the ASCII symbol), prefixed
+    /// as this unit takes prefixes, as this very unit (checked against
+    /// udunits2 by tests/test_cf.py); when not, CF text writes the unit in
+    /// SI base units with its scale.
+    udunits: bool,
 }
 
 fn def(sym: &'static str, dim: [i16; 7], scale: Scale) -> Def {
@@ -183,6 +188,7 @@ fn def(sym: &'static str, dim: [i16; 7], scale: Scale) -> Def {
         interval: false,
         prefixes: Prefixes::None,
         simplify: false,
+        udunits: true,
     }
 }
 
@@ -221,6 +227,12 @@ impl Def {
     }
     fn simplify(mut self) -> Def {
         self.simplify = true;
+        self
+    }
+    /// UDUNITS-2 has no name for this unit (or reads its names as another
+    /// unit): CF text writes it in SI base units.
+    fn not_udunits(mut self) -> Def {
+        self.udunits = false;
         self
     }
 }
@@ -416,6 +428,7 @@ fn definitions() -> Vec<Def> {
             .long(&["hour", "hours"]),
         def("d", TIME, Dec("86400")).long(&["day", "days"]),
         def("yr", TIME, Val(YEAR))
+            .cf("julian_year")
             .alias(&["a"])
             .long(&["year", "years", "julian_year", "Julian_year"])
             .prefixes(Only(&["k", "M", "G"])),
@@ -450,8 +463,11 @@ fn definitions() -> Vec<Def> {
             .latex("{}^{\\prime\\prime}")
             .alias(&["arcsec"])
             .long(&["arcsecond", "arcseconds", "arc_second", "arc_seconds"]),
-        def("mas", NONE, Val(PI / 648_000_000.0)).long(&["milliarcsecond", "milliarcseconds"]),
+        def("mas", NONE, Val(PI / 648_000_000.0))
+            .not_udunits()
+            .long(&["milliarcsecond", "milliarcseconds"]),
         def("µas", NONE, Val(PI / 648_000_000_000.0))
+            .not_udunits()
             .ascii("uas")
             .latex("\\mu as")
             .alias(&["μas", "uas"])
@@ -466,6 +482,7 @@ fn definitions() -> Vec<Def> {
             .prefixes(Only(&["k", "M", "G"])),
         def("ha", AREA, Dec("1e4")).long(&["hectare", "hectares"]),
         def("Da", MASS, Dec("1.66053906892e-27"))
+            .not_udunits()
             .alias(&["u", "amu"])
             .long(&["dalton", "daltons", "unified_atomic_mass_unit"])
             .prefixes(Only(&["k", "M", "G"])),
@@ -481,6 +498,7 @@ fn definitions() -> Vec<Def> {
             .alias(&["AU", "ua"])
             .long(&["astronomical_unit", "astronomical_units"]),
         def("pc", LEN, Val(AU * 648_000.0 / PI))
+            .cf("parsec")
             .long(&["parsec", "parsecs"])
             .prefixes(Only(&["k", "M", "G"])),
         def("ly", LEN, Val(299_792_458.0 * YEAR))
@@ -499,6 +517,7 @@ fn definitions() -> Vec<Def> {
             .prefixes(Only(&["m", "k", "M", "µ", "d"])),
         def("atm", PRESSURE, Dec("101325")).long(&["atmosphere", "atmospheres"]),
         def("Torr", PRESSURE, Val(101_325.0 / 760.0))
+            .not_udunits()
             .alias(&["torr"])
             .prefixes(Only(&["m", "µ"])),
         def("mmHg", PRESSURE, Dec("133.322387415"))
@@ -513,9 +532,11 @@ fn definitions() -> Vec<Def> {
             .long(&["pound_per_square_inch", "pounds_per_square_inch"]),
         // Energy.
         def("cal", ENERGY, Dec("4.184"))
-            .long(&["calorie", "calories"])
+            .cf("thermochemical_calorie")
+            .long(&["calorie", "calories", "thermochemical_calorie"])
             .prefixes(Only(&["k"])),
         def("Wh", ENERGY, Dec("3600"))
+            .not_udunits()
             .long(&["watt_hour", "watt_hours"])
             .prefixes(Only(&["k", "M", "G", "T"])),
         def("BTU", ENERGY, Dec("1055.05585262"))
@@ -526,7 +547,9 @@ fn definitions() -> Vec<Def> {
         def("ft", LEN, Dec("0.3048")).long(&["foot", "feet"]),
         def("yd", LEN, Dec("0.9144")).long(&["yard", "yards"]),
         def("mi", LEN, Dec("1609.344")).long(&["mile", "miles"]),
-        def("nmi", LEN, Dec("1852")).long(&["nautical_mile", "nautical_miles"]),
+        def("nmi", LEN, Dec("1852"))
+            .cf("nautical_mile")
+            .long(&["nautical_mile", "nautical_miles"]),
         def("kn", SPEED, Val(1852.0 / 3600.0))
             .cf("knot")
             .alias(&["kt"])
@@ -534,16 +557,24 @@ fn definitions() -> Vec<Def> {
         def("lb", MASS, Dec("0.45359237"))
             .alias(&["lbs"])
             .long(&["pound", "pounds"]),
-        def("oz", MASS, Dec("0.028349523125")).long(&["ounce", "ounces"]),
-        def("gal", VOLUME, Dec("3.785411784e-3")).long(&["gallon", "gallons"]),
+        def("oz", MASS, Dec("0.028349523125"))
+            .cf("avoirdupois_ounce")
+            .long(&["ounce", "ounces"]),
+        def("gal", VOLUME, Dec("3.785411784e-3"))
+            .cf("gallon")
+            .long(&["gallon", "gallons"]),
         // CGS.
         def("G", MAG_FIELD, Dec("1e-4"))
+            .cf("gauss")
             .alias(&["Gs"])
             .long(&["gauss"])
             .prefixes(Only(&["m", "µ", "k"])),
         def("erg", ENERGY, Dec("1e-7")).long(&["ergs"]),
-        def("dyn", FORCE, Dec("1e-5")).long(&["dyne", "dynes"]),
+        def("dyn", FORCE, Dec("1e-5"))
+            .cf("dyne")
+            .long(&["dyne", "dynes"]),
         def("P", VISCOSITY, Dec("0.1"))
+            .not_udunits()
             .long(&["poise"])
             .prefixes(Only(&["c", "m"])),
         def("St", KINEMATIC, Dec("1e-4"))
@@ -564,11 +595,10 @@ fn definitions() -> Vec<Def> {
         // Parts per trillion; bare `ppt` is refused (see REFUSED). ‰ is the
         // per mille of ISO 80000-1.
         def("pptv", NONE, Dec("1e-12")).long(&["parts_per_trillion"]),
-        def("\u{2030}", NONE, Dec("1e-3")).ascii("permille").long(&[
-            "permille",
-            "per_mille",
-            "permil",
-        ]),
+        def("\u{2030}", NONE, Dec("1e-3"))
+            .not_udunits()
+            .ascii("permille")
+            .long(&["permille", "per_mille", "permil"]),
         // ---- Units added for everyday breadth. Each group names the standard
         // that defines it; exact definitions are kept exact (decimal text, or
         // the defining arithmetic when the value is not a terminating decimal).
@@ -576,10 +606,16 @@ fn definitions() -> Vec<Def> {
         // Time, consistent with the Julian `yr`: week, fortnight and month =
         // yr/12 as in UDUNITS-2 (and pint); the Julian century of 36525 d is
         // the one of IAU ephemerides.
-        def("wk", TIME, Dec("604800")).long(&["week", "weeks"]),
+        def("wk", TIME, Dec("604800"))
+            .cf("week")
+            .long(&["week", "weeks"]),
         def("fortnight", TIME, Dec("1209600")).long(&["fortnights"]),
-        def("month", TIME, Val(YEAR / 12.0)).long(&["months"]),
-        def("century", TIME, Val(YEAR * 100.0)).long(&["centuries"]),
+        def("month", TIME, Val(YEAR / 12.0))
+            .not_udunits()
+            .long(&["months"]),
+        def("century", TIME, Val(YEAR * 100.0))
+            .not_udunits()
+            .long(&["centuries"]),
         // Angles and rotation (dimensionless, per SI). turn = 2π rad (UDUNITS-2);
         // r/min = 2π rad / 60 s (NIST SP 811 (2008) B.8); gon = π/200 rad
         // (ISO 80000-3); the hour angle is 15° (astronomical convention).
@@ -592,23 +628,35 @@ fn definitions() -> Vec<Def> {
         ]),
         def("rpm", RATE, Val(2.0 * PI / 60.0))
             .long(&["revolution_per_minute", "revolutions_per_minute"]),
-        def("gon", NONE, Val(PI / 200.0)).long(&["gons", "gradian", "gradians"]),
-        def("hourangle", NONE, Val(PI / 12.0)).long(&["hourangles", "hour_angle"]),
+        def("gon", NONE, Val(PI / 200.0))
+            .not_udunits()
+            .long(&["gons", "gradian", "gradians"]),
+        def("hourangle", NONE, Val(PI / 12.0))
+            .not_udunits()
+            .long(&["hourangles", "hour_angle"]),
         // US customary and imperial, international yard and pound of 1959
         // (NIST SP 811 (2008) B.8; NIST Handbook 44 App. C). The acre and
         // acre-foot use the international foot: the US survey foot was
         // deprecated from 2023 (Federal Register 85 FR 62698, 2020); it stays
         // available as ftUS for legacy survey data.
-        def("thou", LEN, Dec("2.54e-5")).long(&["thous"]),
-        def("ftUS", LEN, Val(1200.0 / 3937.0)).long(&[
+        def("thou", LEN, Dec("2.54e-5"))
+            .not_udunits()
+            .long(&["thous"]),
+        def("ftUS", LEN, Val(1200.0 / 3937.0)).not_udunits().long(&[
             "US_survey_foot",
             "US_survey_feet",
             "survey_foot",
             "survey_feet",
         ]),
-        def("acre", AREA, Dec("4046.8564224")).long(&["acres"]),
-        def("acre_foot", VOLUME, Dec("1233.48183754752")).long(&["acre_feet"]),
-        def("mph", SPEED, Dec("0.44704")).long(&["mile_per_hour", "miles_per_hour"]),
+        def("acre", AREA, Dec("4046.8564224"))
+            .not_udunits()
+            .long(&["acres"]),
+        def("acre_foot", VOLUME, Dec("1233.48183754752"))
+            .not_udunits()
+            .long(&["acre_feet"]),
+        def("mph", SPEED, Dec("0.44704"))
+            .not_udunits()
+            .long(&["mile_per_hour", "miles_per_hour"]),
         // cm³ (UDUNITS-2); the imperial gallon and the petroleum barrel from
         // NIST SP 811 (2008) B.8.
         def("cc", VOLUME, Dec("1e-6")).long(&[
@@ -617,11 +665,9 @@ fn definitions() -> Vec<Def> {
             "cubic_centimeter",
             "cubic_centimeters",
         ]),
-        def("imperial_gallon", VOLUME, Dec("4.54609e-3")).long(&[
-            "imperial_gallons",
-            "UK_gallon",
-            "UK_gallons",
-        ]),
+        def("imperial_gallon", VOLUME, Dec("4.54609e-3"))
+            .not_udunits()
+            .long(&["imperial_gallons", "UK_gallon", "UK_gallons"]),
         // The petroleum barrel, 42 US gallons. No prefixes: the trade writes
         // Mbbl for a thousand barrels, which an SI prefix would misread.
         def("bbl", VOLUME, Dec("0.158987294928")).long(&[
@@ -660,29 +706,38 @@ fn definitions() -> Vec<Def> {
         // 550 ft·lbf/s; ton of refrigeration 12000 Btu_IT/h; ton of TNT
         // 4.184e9 J by convention. Volt-ampere and var: IEC 80000-6.
         def("hp", POWER, Dec("745.69987158227022")).long(&["horsepower"]),
-        def("TR", POWER, Val(BTU_IT * 12_000.0 / 3600.0)).long(&[
-            "ton_of_refrigeration",
-            "tons_of_refrigeration",
-            "refrigeration_ton",
-            "refrigeration_tons",
-        ]),
+        def("TR", POWER, Val(BTU_IT * 12_000.0 / 3600.0))
+            .not_udunits()
+            .long(&[
+                "ton_of_refrigeration",
+                "tons_of_refrigeration",
+                "refrigeration_ton",
+                "refrigeration_tons",
+            ]),
         def("tTNT", ENERGY, Dec("4.184e9"))
+            .not_udunits()
             .long(&["ton_TNT", "tons_TNT", "ton_of_TNT", "tons_of_TNT"])
             .prefixes(Only(&["k", "M", "G"])),
         def("VA", POWER, Dec("1"))
             .long(&["volt_ampere", "volt_amperes"])
             .prefixes(Only(&["k", "M", "G"])),
         def("var", POWER, Dec("1"))
+            .not_udunits()
             .long(&["var", "vars", "volt_ampere_reactive"])
             .prefixes(Only(&["k", "M", "G"])),
         // Electricity and magnetism: A·h (NIST SP 811 B.8); the debye is
         // 1e-21/c C·m (IUPAC Green Book, 2007); maxwell and oersted, the CGS
         // units beside the gauss, with their SI equivalents (NIST SP 811 B.8).
         def("Ah", CHARGE, Dec("3600"))
+            .not_udunits()
             .long(&["ampere_hour", "ampere_hours", "amp_hour", "amp_hours"])
             .prefixes(Only(&["m", "k"])),
-        def("D", DIPOLE, Val(1e-21 / 299_792_458.0)).long(&["debye", "debyes"]),
-        def("Mx", MAG_FLUX, Dec("1e-8")).long(&["maxwell", "maxwells"]),
+        def("D", DIPOLE, Val(1e-21 / 299_792_458.0))
+            .not_udunits()
+            .long(&["debye", "debyes"]),
+        def("Mx", MAG_FLUX, Dec("1e-8"))
+            .not_udunits()
+            .long(&["maxwell", "maxwells"]),
         def("Oe", H_FIELD, Val(1000.0 / (4.0 * PI))).long(&["oersted", "oersteds", "ørsted"]),
         // Radioactivity and dose (NIST SP 811 B.8): the curie 3.7e10 Bq
         // exactly, the rem 0.01 Sv. (The dose `rad` is refused: it is the radian.)
@@ -696,6 +751,7 @@ fn definitions() -> Vec<Def> {
         // 10 µm of pure ozone at 273.15 K and 101.325 kPa (IUPAC Gold Book; WMO),
         // as an amount per area: 1e-5 m × p₀/(R T₀) ≈ 446.15 µmol/m².
         def("M", MOLARITY, Dec("1e3"))
+            .not_udunits()
             .long(&["molar"])
             .prefixes(Only(&["m", "µ", "n", "p", "f", "a"])),
         def(
@@ -703,15 +759,21 @@ fn definitions() -> Vec<Def> {
             COLUMN_AMOUNT,
             Val(1e-5 * 101_325.0 / (GAS_CONSTANT * 273.15)),
         )
+        .not_udunits()
         .long(&["dobson", "dobsons", "dobson_unit", "dobson_units"]),
         // Atomic units: CODATA 2022 values from the constants table; the
         // rydberg is half a hartree (hc R∞ = E_h/2).
         def("Eh", ENERGY, Val(codata("E_h")))
+            .not_udunits()
             .latex("E_{\\mathrm{h}}")
             .alias(&["E_h"])
             .long(&["hartree", "hartrees"]),
-        def("Ry", ENERGY, Val(codata("E_h") / 2.0)).long(&["rydberg", "rydbergs"]),
-        def("bohr", LEN, Val(codata("a_0"))).long(&["bohrs", "bohr_radius"]),
+        def("Ry", ENERGY, Val(codata("E_h") / 2.0))
+            .not_udunits()
+            .long(&["rydberg", "rydbergs"]),
+        def("bohr", LEN, Val(codata("a_0")))
+            .not_udunits()
+            .long(&["bohrs", "bohr_radius"]),
         // Nuclear and particle physics: the barn, 1e-28 m² (NIST SP 811 B.8).
         def("b", AREA, Dec("1e-28"))
             .long(&["barn", "barns"])
@@ -724,46 +786,53 @@ fn definitions() -> Vec<Def> {
             .prefixes(Only(&["m", "µ"])),
         def("sverdrup", FLOW, Dec("1e6")).long(&["sverdrups"]),
         def("nit", LUMINANCE, Dec("1")).long(&["nits"]),
-        def("fc", LUMINANCE, Val(1.0 / (FOOT * FOOT))).long(&[
-            "footcandle",
-            "footcandles",
-            "foot_candle",
-            "foot_candles",
-        ]),
+        def("fc", LUMINANCE, Val(1.0 / (FOOT * FOOT)))
+            .not_udunits()
+            .long(&["footcandle", "footcandles", "foot_candle", "foot_candles"]),
         // Astronomy. The jansky, 1e-26 W m⁻² Hz⁻¹ (IAU, 1973). The foe (bethe),
         // 1e51 erg. IAU 2015 Resolution B3 nominal solar and planetary units:
         // R☉ᴺ, L☉ᴺ, equatorial R⊕ᴺ and R♃ᴺ exactly; masses from the nominal
         // mass parameters (GM)ᴺ divided by the CODATA 2022 G, as the resolution
         // prescribes (G's relative uncertainty, 2.2e-5, carries over).
         def("Jy", SPECTRAL_FLUX, Dec("1e-26"))
+            .not_udunits()
             .long(&["jansky", "janskys", "Jansky"])
             .prefixes(Only(&["k", "M", "m", "µ", "n"])),
-        def("foe", ENERGY, Dec("1e44")).long(&["bethe", "bethes", "foes"]),
+        def("foe", ENERGY, Dec("1e44"))
+            .not_udunits()
+            .long(&["bethe", "bethes", "foes"]),
         def("R_sun", LEN, Dec("6.957e8"))
+            .not_udunits()
             .latex("R_{\\odot}")
             .alias(&["R\u{2609}", "Rsun", "solRad"])
             .long(&["solar_radius", "solar_radii"]),
         def("L_sun", POWER, Dec("3.828e26"))
+            .not_udunits()
             .latex("L_{\\odot}")
             .alias(&["L\u{2609}", "Lsun", "solLum"])
             .long(&["solar_luminosity", "solar_luminosities"]),
         def("M_sun", MASS, Val(GM_SUN / codata("G")))
+            .not_udunits()
             .latex("M_{\\odot}")
             .alias(&["M\u{2609}", "Msun", "solMass"])
             .long(&["solar_mass", "solar_masses"]),
         def("R_earth", LEN, Dec("6.3781e6"))
+            .not_udunits()
             .latex("R_{\\oplus}")
             .alias(&["R\u{2295}", "Rearth", "earthRad"])
             .long(&["earth_radius", "earth_radii"]),
         def("M_earth", MASS, Val(GM_EARTH / codata("G")))
+            .not_udunits()
             .latex("M_{\\oplus}")
             .alias(&["M\u{2295}", "Mearth", "earthMass"])
             .long(&["earth_mass", "earth_masses"]),
         def("R_jup", LEN, Dec("7.1492e7"))
+            .not_udunits()
             .latex("R_{\\mathrm{J}}")
             .alias(&["Rjup", "R_jupiter", "Rjupiter", "jupiterRad"])
             .long(&["jupiter_radius", "jupiter_radii"]),
         def("M_jup", MASS, Val(GM_JUPITER / codata("G")))
+            .not_udunits()
             .latex("M_{\\mathrm{J}}")
             .alias(&["Mjup", "M_jupiter", "Mjupiter", "jupiterMass"])
             .long(&["jupiter_mass", "jupiter_masses"]),
@@ -786,19 +855,25 @@ fn definitions() -> Vec<Def> {
             .latex("{}^{\\circ}R")
             .alias(&["degR"])
             .long(&["rankine", "Rankine", "degree_Rankine", "degrees_Rankine"]),
+        // CF writes an interval as its scale's unit with units_metadata =
+        // "temperature: difference" (CF 1.11); inside a product UDUNITS-2
+        // reads degC as the interval anyway.
         def("Δ°C", TEMP, Dec("1"))
             .ascii("delta_degC")
+            .cf("degC")
             .latex("\\Delta{}^{\\circ}C")
             .alias(&["delta_°C"])
             .interval(),
         def("Δ°F", TEMP, Val(5.0 / 9.0))
             .ascii("delta_degF")
+            .cf("degF")
             .latex("\\Delta{}^{\\circ}F")
             .alias(&["delta_°F"])
             .interval(),
         // Information.
         def("bit", NONE, Dec("1")).long(&["bits"]).prefixes(Data),
         def("B", NONE, Dec("8"))
+            .cf("byte")
             .long(&["byte", "bytes"])
             .prefixes(Data),
     ]
@@ -823,11 +898,22 @@ fn name_of(def: &Def, p: Option<&Prefix>) -> Name {
         None => "",
     };
     let ascii = def.ascii.unwrap_or(def.sym);
+    let cf = def.cf.unwrap_or(ascii);
+    // A CF name that is a long name takes the long prefix (`kiloparsec`;
+    // `deka`, not `deca`, in UDUNITS-2),
+    // which both UDUNITS-2 and the registry read); UDUNITS-2 has no
+    // ronna/quetta/ronto/quecto (2022), so those units are written in SI.
+    let cf_prefix = match p {
+        Some(p) if def.long.contains(&cf) => p.long[p.long.len() - 1],
+        _ => pa,
+    };
+    let new_prefix = p.is_some_and(|p| p.exp.abs() >= 27);
     Name {
         unicode: format!("{pu}{}", def.sym).into(),
         ascii: format!("{pa}{ascii}").into(),
         latex: format!("{plat}{}", def.latex.unwrap_or(def.sym)).into(),
-        cf: format!("{pa}{}", def.cf.unwrap_or(ascii)).into(),
+        cf: format!("{cf_prefix}{cf}").into(),
+        udunits: def.udunits && !new_prefix,
     }
 }
 
@@ -868,8 +954,11 @@ impl Registry {
         for d in &defs {
             let u = make(d, None, d.scale.value());
             let n = u.terms()[0].name;
-            for key in [&*n.unicode, &*n.ascii, &*n.cf]
+            // The CF name of an interval is its point's (`degC`): not a key.
+            let cf_key = (!d.interval).then_some(&*n.cf);
+            for key in [Some(&*n.unicode), Some(&*n.ascii), cf_key]
                 .into_iter()
+                .flatten()
                 .chain(d.aliases.iter().copied())
             {
                 reg.insert(key.to_string(), &u);
@@ -943,6 +1032,7 @@ impl Registry {
                     ascii: format!("{sym}{}", d.sym).into(),
                     latex: format!("{sym}{}", d.sym).into(),
                     cf: format!("{sym}{}", d.sym).into(),
+                    udunits: false,
                 };
                 let u = Unit::named(name, d.dim, scale, 0.0).expect("binary prefix scale");
                 reg.insert(format!("{sym}{}", d.sym), &u);
@@ -1085,6 +1175,7 @@ pub fn interval_of(u: &Unit) -> Result<Unit> {
         ascii: format!("delta_{}", u.to_string_in(Format::Ascii)).into(),
         latex: format!("\\Delta{{}}{}", u.to_string_in(Format::Latex)).into(),
         cf: format!("delta_{}", u.to_string_in(Format::Cf)).into(),
+        udunits: false,
     };
     let difference = Unit::named(name, u.dimension(), u.scale(), 0.0)?;
     if u.dimension() == Dimension::TEMPERATURE {

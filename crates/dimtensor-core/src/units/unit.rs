@@ -26,16 +26,21 @@ pub struct Name {
     pub ascii: Box<str>,
     pub latex: Box<str>,
     pub cf: Box<str>,
+    /// Whether UDUNITS-2 (the unit library of CF files) reads `cf` as this
+    /// very unit; when not, CF text writes the unit in SI base units.
+    pub udunits: bool,
 }
 
 impl Name {
-    /// A name written the same way in every format (user-defined units).
+    /// A name written the same way in every format (user-defined units,
+    /// which UDUNITS-2 does not know).
     pub fn plain(symbol: &str) -> Name {
         Name {
             unicode: symbol.into(),
             ascii: symbol.into(),
             latex: symbol.into(),
             cf: symbol.into(),
+            udunits: false,
         }
     }
 }

@@ -331,7 +331,8 @@ impl PyDimArray {
                 py,
                 format!(
                     "converting a DimArray in '{}' to a plain array would drop its unit; \
-                     use .magnitude() or .to_value(unit) to get the numbers",
+                     use .magnitude() or .to_value(unit) to get the numbers (xarray data: \
+                     .dimtensor.dequantify() moves units into CF attributes)",
                     self.unit_ref().symbol()
                 ),
             ));

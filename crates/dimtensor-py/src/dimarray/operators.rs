@@ -16,6 +16,14 @@ use crate::numpy::np_ufunc;
 use crate::rules::{uniform_exponent, Input};
 use crate::unit::PyUnit;
 
+/// Whether `other` has a higher `__array_priority__` than a DimArray's (20).
+fn outranks(other: &Bound<'_, PyAny>) -> PyResult<bool> {
+    match other.getattr_opt("__array_priority__")? {
+        Some(p) => Ok(p.extract::<f64>().is_ok_and(|p| p > 20.0)),
+        None => Ok(false),
+    }
+}
+
 /// Binary operator helper: `self op other` (or reflected).
 fn binop(
     slf: &Bound<'_, PyDimArray>,
@@ -24,9 +32,11 @@ fn binop(
     reflected: bool,
 ) -> PyResult<Py<PyAny>> {
     let py = slf.py();
-    // Anything that handles units itself (a lazy DaskDimArray, say) gets its turn.
+    // Anything that handles units itself (a lazy DaskDimArray, say) gets its
+    // turn, and so does a container of arrays with a higher priority
+    // (xarray's DataArray, a pandas Series), as NumPy's own operators defer.
     if !(other.is_instance_of::<PyDimArray>() || other.is_instance_of::<PyUnit>())
-        && other.hasattr("__dimtensor_lazy__")?
+        && (other.hasattr("__dimtensor_lazy__")? || outranks(other)?)
     {
         return Ok(py.NotImplemented());
     }

@@ -284,6 +284,10 @@ fn apply_reduction<'py>(
     let result = ufunc
         .getattr(method)?
         .call(PyTuple::new(py, args)?, Some(&kw))?;
+    if outs[0] == Out::Plain && targets.is_empty() {
+        // As the function it stands for (`np.all`): truth values stay plain.
+        return Ok(result.unbind());
+    }
     wrap_outputs(py, &result, &outs, &targets)
 }
 
