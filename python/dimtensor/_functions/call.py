@@ -259,9 +259,7 @@ def call(
             raise TypeError(f"{name}: no known result for operands of different dimensions")
         return constant(b, known)
     listed = {p for p in pnames if p is not None}
-    for (_, seq, passthrough), pname, vals, cs in zip(
-        r.params, pnames, values, convs, strict=True
-    ):
+    for (_, seq, passthrough), pname, vals, cs in zip(r.params, pnames, values, convs, strict=True):
         if vals is None or pname is None:
             continue
         if seq == "positional":
