@@ -108,6 +108,21 @@ fn is_quantity(x: &Bound<'_, PyAny>) -> bool {
     x.is_instance_of::<PyDimArray>() || x.hasattr("__dimtensor_unit__").unwrap_or(false)
 }
 
+/// Whether nested lists and tuples hold a quantity: stops at the first one
+/// and allocates nothing, so a long list of numbers costs little.
+fn holds_quantity(data: &Bound<'_, PyAny>) -> bool {
+    if data.is_instance_of::<PyFloat>() || data.is_instance_of::<PyInt>() {
+        return false;
+    }
+    if let Ok(list) = data.cast::<PyList>() {
+        list.iter().any(|x| holds_quantity(&x))
+    } else if let Ok(tuple) = data.cast::<PyTuple>() {
+        tuple.iter().any(|x| holds_quantity(&x))
+    } else {
+        is_quantity(data)
+    }
+}
+
 /// `data` with its leaves replaced, in order, by `done`.
 fn rebuild<'py>(
     py: Python<'py>,
@@ -135,14 +150,13 @@ fn from_quantities<'py>(
     data: &Bound<'py, PyAny>,
     target: Option<&Unit>,
 ) -> PyResult<Option<(Bound<'py, PyAny>, Unit)>> {
-    if !(data.is_instance_of::<PyList>() || data.is_instance_of::<PyTuple>()) {
+    if !(data.is_instance_of::<PyList>() || data.is_instance_of::<PyTuple>())
+        || !holds_quantity(data)
+    {
         return Ok(None);
     }
     let mut items = Vec::new();
     leaves(data, &mut items)?;
-    if !items.iter().any(is_quantity) {
-        return Ok(None);
-    }
     if let Some(lazy) = items.iter().find(|x| {
         x.getattr("__dimtensor_lazy__")
             .is_ok_and(|v| v.is_truthy().unwrap_or(false))
