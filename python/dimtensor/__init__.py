@@ -13,7 +13,18 @@
 from dimtensor import _dimarray, constants, errors, units
 from dimtensor._core import DIMENSIONLESS, DimArray, Dimension, Unit, __version__
 from dimtensor._fused import fused
-from dimtensor.functions import concatenate, dot, matmul, norm, split, stack
+from dimtensor.functions import (
+    arange,
+    concatenate,
+    dot,
+    geomspace,
+    linspace,
+    logspace,
+    matmul,
+    norm,
+    split,
+    stack,
+)
 
 _dimarray.install()
 
@@ -35,11 +46,15 @@ __all__ = [
     "Dimension",
     "Unit",
     "__version__",
+    "arange",
     "concatenate",
     "constants",
     "dot",
     "errors",
     "fused",
+    "geomspace",
+    "linspace",
+    "logspace",
     "matmul",
     "norm",
     "split",

@@ -138,6 +138,18 @@ def register(backend: Backend) -> None:
     _OTHERS.sort(key=lambda b: not b.lazy)
 
 
+def with_unit(values: Any, unit: Unit) -> Any:
+    """``values * unit`` for a raw array of a registered backend other than
+    NumPy (``dask_array * units.m``): that backend's quantity. ``Unit``'s
+    operators call this for array types they do not know; NotImplemented
+    when no backend owns ``values``."""
+    if not is_quantity(values):
+        for b in _OTHERS:
+            if b.owns(values):
+                return b.wrap(values, unit)
+    return NotImplemented
+
+
 def backend_of(*xs: Any) -> Backend:
     """The backend of a call on ``xs``: the first registered one that owns
     an operand (lazy backends first), else NumPy."""

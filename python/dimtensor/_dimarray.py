@@ -286,6 +286,64 @@ def sqrt(self: DimArray) -> DimArray:
     return np.sqrt(self)
 
 
+def tolist(self: DimArray) -> Any:
+    """Nested lists of 0-d DimArrays (each element keeps the unit; plain
+    numbers would drop it); ``DimArray(x.tolist())`` gives ``x`` back. A 0-d
+    array gives itself, as ``item()``.
+
+    >>> from dimtensor import DimArray
+    >>> DimArray([[1.0, 2.0]], "m").tolist()
+    [[DimArray(1., unit='m'), DimArray(2., unit='m')]]
+    """
+    unit = self.unit
+
+    def nested(values: Any) -> Any:
+        if np.ndim(values) == 0:
+            return _wrap(np.asarray(values), unit)
+        return [nested(row) for row in values]
+
+    return nested(self._data)
+
+
+def item(self: DimArray, *args: Any) -> DimArray:
+    """One element as a 0-d DimArray (``ndarray.item`` would give a bare
+    number without the unit); ``float(x.item())`` works when dimensionless.
+
+    >>> from dimtensor import DimArray
+    >>> DimArray([1.5, 2.5], "s").item(1)
+    DimArray(2.5, unit='s')
+    """
+    return _wrap(np.asarray(self._data.item(*args)), self.unit)
+
+
+def sort(self: DimArray, axis: int = -1, kind: Any = None, order: Any = None) -> None:
+    """Sorts in place (``ndarray.sort``); the unit is kept."""
+    self._data.sort(axis=axis, kind=kind, order=order)
+
+
+def fill(self: DimArray, value: Any) -> None:
+    """Every element set to ``value``, converted to this array's unit (the
+    scalars 0, ±inf and nan fit any unit).
+
+    >>> from dimtensor import DimArray, units as u
+    >>> x = DimArray([1.0, 2.0], "m")
+    >>> x.fill(DimArray(0.5, "km"))
+    >>> x
+    DimArray([500., 500.], unit='m')
+    """
+    self._data.fill(_assignable(self, value))
+
+
+def nonzero(self: DimArray) -> tuple[np.ndarray, ...]:
+    """The indices of the nonzero elements (``numpy.nonzero``): plain integers."""
+    return np.nonzero(self)  # type: ignore[no-any-return]
+
+
+def searchsorted(self: DimArray, v: Any, side: str = "left", sorter: Any = None) -> Any:
+    """Where ``v`` (converted to this unit) would be inserted to keep order."""
+    return np.searchsorted(self, v, side=side, sorter=sorter)
+
+
 def _transposed(self: DimArray) -> DimArray:
     return _wrap(self._data.T, self.unit)
 
@@ -406,6 +464,12 @@ _METHODS: dict[str, Any] = {
     "round": _reduce(np.round),
     "from_timedelta": staticmethod(from_timedelta),
     "sqrt": sqrt,
+    "tolist": tolist,
+    "item": item,
+    "sort": sort,
+    "fill": fill,
+    "nonzero": nonzero,
+    "searchsorted": searchsorted,
     "T": property(_transposed, doc="Transposed view; the unit is kept."),
     "mT": property(_matrix_transposed, doc="Last two axes swapped; the unit is kept."),
     "sum": _reduce(np.sum),

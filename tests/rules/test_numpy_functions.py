@@ -738,7 +738,7 @@ def test_nan_to_num_pad_copyto():
 @pytest.mark.parametrize(
     "call",
     [
-        lambda x: np.polyfit(x, x, 1),
+        lambda x: np.apply_along_axis(np.sum, 0, x),
         lambda x: np.linalg.qr(x.reshape(1, 1), mode="raw"),
     ],
 )

@@ -39,6 +39,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rules::function_rule, m)?)?;
     m.add_function(wrap_pyfunction!(rules::function_plan, m)?)?;
     m.add_function(wrap_pyfunction!(rules::function_names, m)?)?;
+    m.add_function(wrap_pyfunction!(rules::function_words, m)?)?;
     m.add_function(wrap_pyfunction!(rules::meets_any_unit, m)?)?;
     m.add_function(wrap_pyfunction!(rules::ufunc_method, m)?)?;
     errors::register(m)?;

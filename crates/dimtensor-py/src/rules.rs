@@ -182,14 +182,17 @@ pub fn same_unit_plan(
 
 /// One parameter of a function rule, for the Python front end that binds
 /// call arguments: `(names, sequence, passthrough)`, with `sequence` one of
-/// "one", "same" (all in one unit) and "each" (each its own unit).
+/// "one", "same" (all in one unit), "each" (each its own unit) and
+/// "positional" (a list per element of the sequence: `<A B>`).
 type ParamInfo = (Vec<&'static str>, &'static str, bool);
 
-/// A rule for Python: its parameters, the plain arguments it reads, its text.
-type RuleInfo = (Vec<ParamInfo>, Vec<&'static str>, &'static str);
+/// A rule for Python: its parameters, the plain arguments it reads, its
+/// text, and whether the function's one array is split into its results.
+type RuleInfo = (Vec<ParamInfo>, Vec<&'static str>, &'static str, bool);
 
-/// The rule of function `name`: its parameters and the plain arguments it
-/// reads (`axis`, `ord`, …); None when it has no rule.
+/// The rule of function `name`: its parameters, the plain arguments it
+/// reads (`axis`, `ord`, …), its text and `split` (polynomial coefficients:
+/// one result per entry along the first axis); None when it has no rule.
 #[pyfunction]
 pub fn function_rule(py: Python<'_>, name: &str) -> PyResult<Option<RuleInfo>> {
     let Some(rule) = rules::function_rule(name) else {
@@ -204,17 +207,28 @@ pub fn function_rule(py: Python<'_>, name: &str) -> PyResult<Option<RuleInfo>> {
                 Seq::One => "one",
                 Seq::Same => "same",
                 Seq::Each => "each",
+                Seq::Positional => "positional",
             };
             (p.names.clone(), seq, p.passthrough)
         })
         .collect();
-    Ok(Some((params, rule.options.clone(), rule.text)))
+    Ok(Some((params, rule.options.clone(), rule.text, rule.split)))
 }
 
 /// Every function name with a rule, sorted.
 #[pyfunction]
 pub fn function_names() -> Vec<&'static str> {
     rules::known_functions()
+}
+
+/// The rule of function `name` in words (docs/functions.md); None when it
+/// has no rule.
+#[pyfunction]
+pub fn function_words(py: Python<'_>, name: &str) -> PyResult<Option<String>> {
+    match rules::function_rule(name) {
+        None => Ok(None),
+        Some(rule) => Ok(Some(rule.map_err(|e| rule_err(py, e))?.describe())),
+    }
 }
 
 /// The shape of an operand when it is known (tuples of ints; Python
@@ -237,6 +251,8 @@ fn option(x: &Bound<'_, PyAny>) -> Opt {
         Opt::Str(s.to_string())
     } else if let Ok(i) = x.extract::<i64>() {
         Opt::Int(i)
+    } else if x.is_instance_of::<PyFloat>() {
+        x.extract::<f64>().map_or(Opt::Other, Opt::Float)
     } else if let Ok(v) = x.extract::<Vec<i64>>() {
         Opt::Ints(v)
     } else {
@@ -246,12 +262,15 @@ fn option(x: &Bound<'_, PyAny>) -> Opt {
 
 /// A function plan as Python sees it: per parameter a list of `(a, b)`
 /// (one per operand), a Unit or None per result, whether the last result
-/// unit repeats, and the known result of an `=` rule across dimensions.
+/// unit repeats, the known result of an `=` rule across dimensions, and per
+/// result whether its unit is not chosen yet (it met only operands that
+/// meet any unit).
 type FunctionPlan = (
     Vec<Vec<(f64, f64)>>,
     Vec<Option<PyUnit>>,
     bool,
     Option<bool>,
+    Vec<bool>,
 );
 
 type Classified<'py> = Vec<(Input<'py>, Option<SmallVec<[usize; 4]>>)>;
@@ -267,8 +286,9 @@ fn args<'a>(xs: &'a Classified<'_>) -> Vec<Arg<'a>> {
 
 /// The plan of function `name`: `values` has one entry per parameter of
 /// its rule, None when the argument is absent, else the list of its
-/// operands; `options` maps the plain arguments the rule reads to their
-/// values.
+/// operands (for a "positional" parameter, one list of operands per element
+/// of the sequence); `options` maps the plain arguments the rule reads to
+/// their values.
 #[pyfunction]
 pub fn function_plan(
     py: Python<'_>,
@@ -281,12 +301,27 @@ pub fn function_plan(
         Some(Err(e)) => return Err(rule_err(py, e)),
         None => return Err(rule_err(py, rules::functions::unknown_function(name))),
     };
+    // Positional parameters: each operand with the index of its element.
+    let mut positions: Vec<Vec<usize>> = vec![Vec::new(); values.len()];
     let classified: Vec<Option<Classified>> = values
         .iter()
-        .map(|v| {
+        .enumerate()
+        .map(|(i, v)| {
             v.as_ref()
                 .map(|xs| {
-                    xs.iter()
+                    let mut leaves = Vec::new();
+                    for (k, x) in xs.iter().enumerate() {
+                        if seqs.get(i) == Some(&Seq::Positional) {
+                            for leaf in x.extract::<Vec<Bound<'_, PyAny>>>()? {
+                                positions[i].push(k);
+                                leaves.push(leaf);
+                            }
+                        } else {
+                            leaves.push(x.clone());
+                        }
+                    }
+                    leaves
+                        .iter()
                         .map(|x| Ok((Input::classify(x)?, shape_of(x))))
                         .collect::<PyResult<Vec<_>>>()
                 })
@@ -297,6 +332,9 @@ pub fn function_plan(
     for (i, v) in classified.iter().enumerate() {
         call.values.push(match (v, seqs.get(i)) {
             (None, _) => Value::Absent,
+            (Some(xs), Some(Seq::Positional)) => {
+                Value::Positional(positions[i].iter().copied().zip(args(xs)).collect())
+            }
             (Some(xs), Some(Seq::One)) if xs.len() == 1 => Value::One(args(xs).remove(0)),
             (Some(_), Some(Seq::One)) => {
                 return Err(rule_err(
@@ -333,6 +371,7 @@ pub fn function_plan(
         outs_to_py(&plan.outputs),
         plan.repeat,
         plan.constant,
+        plan.pending,
     ))
 }
 

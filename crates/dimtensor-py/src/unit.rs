@@ -8,6 +8,7 @@ use dimtensor_core::units::unit::{Kind, Name};
 use dimtensor_core::{registry, Dialect, Dimension, Format, Rational, Unit};
 use pyo3::basic::CompareOp;
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyTuple};
 
@@ -106,6 +107,27 @@ fn is_array_data(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(obj.is_instance(&ndarray)?
         || obj.is_instance_of::<pyo3::types::PyList>()
         || obj.is_instance_of::<PyTuple>())
+}
+
+fn is_sequence(obj: &Bound<'_, PyAny>) -> bool {
+    obj.is_instance_of::<pyo3::types::PyList>() || obj.is_instance_of::<PyTuple>()
+}
+
+/// `values` (plain array data of any kind) with unit `unit`: a DimArray for
+/// NumPy data, lists and tuples; for another registered backend's raw
+/// arrays (a dask array) that backend's quantity; else NotImplemented.
+fn with_unit(py: Python<'_>, values: &Bound<'_, PyAny>, unit: Unit) -> PyResult<Py<PyAny>> {
+    if is_array_data(values)? {
+        return crate::dimarray::wrap(py, &crate::numpy::as_array(py, values, None, false)?, unit);
+    }
+    if values.is_instance_of::<crate::dimarray::PyDimArray>() {
+        return Ok(py.NotImplemented());
+    }
+    let backend = py.import(intern!(py, "dimtensor._backend"))?;
+    Ok(backend
+        .getattr(intern!(py, "with_unit"))?
+        .call1((values, PyUnit(unit)))?
+        .unbind())
 }
 
 /// A `Unit` or unit text.
@@ -285,7 +307,10 @@ impl PyUnit {
         }
         match as_number(other) {
             Some(x) => new_unit(py, self.0.scaled(x).or_raise(py)?),
-            None => Ok(py.NotImplemented()),
+            // `units.m * np.array([1, 2])`: a DimArray, as in the other order
+            // (a list on the right stays an error: `units.m * [2]`).
+            None if is_sequence(other) => Ok(py.NotImplemented()),
+            None => with_unit(py, other, self.0.clone()),
         }
     }
 
@@ -296,12 +321,7 @@ impl PyUnit {
                 Unit::number(x).and_then(|n| n.mul(&self.0)).or_raise(py)?,
             ),
             // `np.array([1, 2]) * units.m`, `[1, 2] * units.m`: a DimArray.
-            None if is_array_data(other)? => crate::dimarray::wrap(
-                py,
-                &crate::numpy::as_array(py, other, None, false)?,
-                self.0.clone(),
-            ),
-            None => Ok(py.NotImplemented()),
+            None => with_unit(py, other, self.0.clone()),
         }
     }
 
@@ -314,7 +334,24 @@ impl PyUnit {
                 py,
                 Unit::number(x).and_then(|n| self.0.div(&n)).or_raise(py)?,
             ),
-            None => Ok(py.NotImplemented()),
+            None if is_sequence(other) => Ok(py.NotImplemented()),
+            // `units.m / np.array([2, 4])`: a DimArray of 1/values in m.
+            None if is_array_data(other)? => {
+                let values = crate::numpy::as_array(py, other, None, false)?;
+                let inverse = PyFloat::new(py, 1.0).div(&values)?;
+                with_unit(py, &inverse, self.0.clone())
+            }
+            None if other.is_instance_of::<crate::dimarray::PyDimArray>() => {
+                Ok(py.NotImplemented())
+            }
+            None => {
+                let made = with_unit(py, other, self.0.clone())?;
+                if made.is(py.NotImplemented()) {
+                    return Ok(made);
+                }
+                // Another backend's array: 1/values, lazily in that backend.
+                with_unit(py, &PyFloat::new(py, 1.0).div(other)?, self.0.clone())
+            }
         }
     }
 
@@ -325,12 +362,7 @@ impl PyUnit {
                 Unit::number(x).and_then(|n| n.div(&self.0)).or_raise(py)?,
             ),
             // `np.array([1, 2]) / units.s`: a DimArray in 1/s.
-            None if is_array_data(other)? => crate::dimarray::wrap(
-                py,
-                &crate::numpy::as_array(py, other, None, false)?,
-                Unit::one().div(&self.0).or_raise(py)?,
-            ),
-            None => Ok(py.NotImplemented()),
+            None => with_unit(py, other, Unit::one().div(&self.0).or_raise(py)?),
         }
     }
 

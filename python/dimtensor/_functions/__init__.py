@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from dimtensor import _core
-from dimtensor._backend import Backend, unit_of
+from dimtensor._backend import Backend, is_quantity, unit_of
 
 from .call import Bound, call, rule
 
@@ -40,6 +40,32 @@ def numpy_rules() -> dict[Callable[..., Any], str]:
         if obj not in found or name == own:
             found[obj] = name
     return found
+
+
+# How the table names the functions of NumPy's modules (``np.emath.sqrt`` is
+# "emath.sqrt"); modules not imported by ``import numpy`` are found here.
+MODULES = {
+    "numpy": "",
+    "numpy.linalg": "linalg.",
+    "numpy.fft": "fft.",
+    "numpy.lib.scimath": "emath.",
+    "numpy.strings": "strings.",
+    "numpy.char": "char.",
+    "numpy.lib.recfunctions": "lib.recfunctions.",
+    "numpy.lib.stride_tricks": "lib.stride_tricks.",
+    "numpy.polynomial.polynomial": "polynomial.polynomial.",
+}
+
+
+def rule_name(func: Callable[..., Any]) -> str | None:
+    """The name of NumPy function ``func``'s rule in the core's table."""
+    name = numpy_rules().get(func)
+    if name is None:
+        prefix = MODULES.get(getattr(func, "__module__", None) or "")
+        candidate = f"{prefix}{getattr(func, '__name__', '')}"
+        if prefix is not None and rule(candidate) is not None:
+            name = candidate
+    return name
 
 
 def _with_atol(
@@ -74,11 +100,32 @@ def _constant(name: str, backend: Backend) -> Callable[[Bound, bool], Any]:
     return known
 
 
+def _histogramdd(backend: Backend, func: Callable[..., Any]) -> Callable[..., Any]:
+    """histogramdd's edges (a list) as results of their own, so each gets
+    the unit of its coordinate."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        hist, edges = backend.function(func, "histogramdd")(*args, **kwargs)
+        return (hist, *edges)
+
+    return run
+
+
+def _columns(b: Bound, backend: Backend) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """histogramdd's sample given as one (N, D) array: its D columns, the
+    same coordinates as a sequence of D arrays (each coordinate then has
+    its own operand, as the rule's ``*S`` reads them)."""
+    sample = b.get("sample")
+    if is_quantity(sample) and len(sample.shape) == 2:
+        b.set("sample", [sample[:, i] for i in range(sample.shape[1])])
+    return tuple(b.args), b.kwargs
+
+
 def apply(
     func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], backend: Backend
 ) -> Any:
     """``func(*args, **kwargs)`` for a NumPy function ``func`` on quantities."""
-    name = numpy_rules().get(func)
+    name = rule_name(func)
     if name is None:
         module = getattr(func, "__module__", "numpy") or "numpy"
         raise TypeError(
@@ -91,4 +138,8 @@ def apply(
         units = [unit_of(b.get(p)) for p in ("a", "b")]
         plain = all(u is None or u.is_dimensionless for u in units)
         run = functools.partial(_with_atol, backend.function(func, name), plain)
+    if name == "histogramdd":
+        args, kwargs = _columns(Bound(func, args, kwargs), backend)
+        hist, *edges = call(name, func, args, kwargs, backend, run=_histogramdd(backend, func))
+        return hist, edges
     return call(name, func, args, kwargs, backend, run=run, constant=_constant(name, backend))

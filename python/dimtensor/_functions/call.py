@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from dimtensor import _core
-from dimtensor._backend import Backend, is_quantity
+from dimtensor._backend import Backend, is_quantity, unit_of
 
 _ABSENT = object()
 
@@ -27,6 +27,9 @@ class Rule(NamedTuple):
     params: tuple[tuple[tuple[str, ...], str, bool], ...]
     options: tuple[str, ...]
     text: str
+    # The function's one array holds one result per entry along its first
+    # axis (polynomial coefficients, each in its own unit).
+    split: bool
 
 
 @functools.cache
@@ -34,8 +37,8 @@ def rule(name: str) -> Rule | None:
     found = _core.function_rule(name)
     if found is None:
         return None
-    params, options, text = found
-    return Rule(tuple((tuple(n), s, p) for n, s, p in params), tuple(options), text)
+    params, options, text, split = found
+    return Rule(tuple((tuple(n), s, p) for n, s, p in params), tuple(options), text, split)
 
 
 class Signature(NamedTuple):
@@ -45,12 +48,17 @@ class Signature(NamedTuple):
     keywords: frozenset[str]
 
 
+# A function whose signature Python cannot read (``np.fromstring``): its
+# arguments are bound by position only, so a rule can name them as ``#k``.
+_UNREADABLE = Signature((), "args", (), frozenset())
+
+
 @functools.cache
 def signature(func: Callable[..., Any]) -> Signature:
     try:
         params = list(inspect.signature(func).parameters.values())
     except (TypeError, ValueError):
-        raise TypeError(f"dimtensor cannot read the signature of {func!r}") from None
+        return _UNREADABLE
     kinds = inspect.Parameter
     positional = tuple(
         p.name for p in params if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)
@@ -154,6 +162,49 @@ def _passes(v: Any) -> bool:
     return isinstance(v, (int, str)) and not isinstance(v, bool)
 
 
+def holds_quantity(v: Any) -> bool:
+    if isinstance(v, (list, tuple)):
+        return any(holds_quantity(item) for item in v)
+    return is_quantity(v)
+
+
+def _group(v: Any, top: bool) -> bool:
+    """Whether a list or tuple is a group of operands: at the top of an
+    argument, or nested and holding a quantity (``np.block``'s rows); a
+    nested list of plain numbers is one plain operand."""
+    return isinstance(v, (list, tuple)) and (top or holds_quantity(v))
+
+
+def _leaves(v: Any, passthrough: bool, top: bool = True) -> list[Any]:
+    """The operands of a list or tuple argument; None and, in a `?`
+    parameter, counts are no operands."""
+    if _group(v, top):
+        return [leaf for item in v for leaf in _leaves(item, passthrough, False)]
+    if v is None or (passthrough and _passes(v)):
+        return []
+    return [v]
+
+
+def _rebuild(v: Any, passthrough: bool, done: Any, top: bool = True) -> Any:
+    """``v`` with its operands replaced, in order, by the items of ``done``."""
+    if _group(v, top):
+        items = [_rebuild(item, passthrough, done, False) for item in v]
+        return type(v)(items) if type(v) in (list, tuple) else items
+    if v is None or (passthrough and _passes(v)):
+        return v
+    return next(done)
+
+
+def _elements(name: str, pname: str, v: Any) -> list[Any]:
+    """The elements of a ``<A B>`` argument (one per coordinate)."""
+    if is_quantity(v):
+        raise TypeError(
+            f"{name}: give {pname!r} per coordinate, as a list ([x_values, y_values, ...]), "
+            "not one array with a unit"
+        )
+    return list(v)
+
+
 def call(
     name: str,
     func: Callable[..., Any],
@@ -186,60 +237,95 @@ def call(
         pname = b.resolve(names, hit)
         v = b.get(pname)
         pnames.append(pname)
-        if v is _ABSENT or v is None or (passthrough and seq == "one" and _passes(v)):
+        if v is _ABSENT or v is None or (passthrough and _passes(v)):
             values.append(None)
         elif seq == "one":
             values.append([v])
+        elif seq == "positional":
+            assert pname is not None
+            values.append([_leaves(e, passthrough) for e in _elements(name, pname, v)])
+        elif isinstance(v, (list, tuple)):
+            values.append(_leaves(v, passthrough) if seq == "same" else list(v))
         else:
-            values.append(list(v))
+            values.append([v])  # one array (or number) for a sequence: one operand
     options = {}
     for o in r.options:
         v = b.get(o)
         if v is not _ABSENT:
             options[o] = v
-    convs, units, _repeat, known = _core.function_plan(name, values, options)
+    convs, units, _repeat, known, pending = _core.function_plan(name, values, options)
     if known is not None:
         if constant is None:
             raise TypeError(f"{name}: no known result for operands of different dimensions")
         return constant(b, known)
     listed = {p for p in pnames if p is not None}
-    for (_, seq, _), pname, vals, cs in zip(r.params, pnames, values, convs, strict=True):
+    for (_, seq, passthrough), pname, vals, cs in zip(r.params, pnames, values, convs, strict=True):
         if vals is None or pname is None:
             continue
+        if seq == "positional":
+            vals = [x for element in vals for x in element]
         done = [backend.convert(backend.raw(x), c) for x, c in zip(vals, cs, strict=True)]
+        v = b.get(pname)
         if seq == "one":
             b.set(pname, done[0])
+        elif seq == "positional":
+            it = iter(done)
+            b.set(pname, [_rebuild(e, passthrough, it) for e in v])
+        elif isinstance(v, (list, tuple)) and seq == "same":
+            b.set(pname, _rebuild(v, passthrough, iter(done)))
+        elif isinstance(v, (list, tuple)):
+            b.set(pname, type(v)(done) if type(v) in (list, tuple) else done)
         else:
-            container = type(b.get(pname))
-            b.set(pname, container(done) if container in (list, tuple) else done)
+            b.set(pname, done[0])
     # Every other argument takes plain numbers: a dimensionless quantity's
     # values at scale 1, never a dropped unit.
     for pname in list(b.where):
         if pname not in listed:
             v = b.get(pname)
+            what = f"{name}'s argument {pname!r}"
             if is_quantity(v):
-                b.set(pname, backend.plain(v, f"{name}'s argument {pname!r}"))
+                b.set(pname, backend.plain(v, what))
+            elif holds_quantity(v):  # a list of masks (np.select's condlist)
+                plain = iter([backend.plain(x, what) for x in _leaves(v, False)])
+                b.set(pname, _rebuild(v, False, plain))
     fn = run if run is not None else backend.function(func, name)
     result = fn(*b.args, **b.kwargs)
+    if r.split:
+        result = tuple(result)  # one result per entry, each in its own unit
     if out is not None:
-        return backend.deliver(result, units[0] if units else None, out, name)
-    return wrap_results(result, units, backend, wrap_plain)
-
-
-def wrap_results(result: Any, units: list[Any], backend: Backend, wrap_plain: bool) -> Any:
-    """Each result with its unit (the last unit applies to further results;
-    None: a plain result)."""
-    if not isinstance(result, (tuple, list)):
         unit = units[0] if units else None
-        return result if unit is None and not wrap_plain else backend.wrap(result, unit)
+        if pending and pending[0] and is_quantity(out):
+            unit = unit_of(out) or unit  # values that fit any unit: out's
+        return backend.deliver(result, unit, out, name)
+    return wrap_results(result, units, backend, wrap_plain, pending)
+
+
+def wrap_results(
+    result: Any,
+    units: list[Any],
+    backend: Backend,
+    wrap_plain: bool,
+    pending: list[bool] | None = None,
+) -> Any:
+    """Each result with its unit (the last unit applies to further results;
+    None: a plain result; ``pending``: its unit is not chosen yet)."""
+    fresh = pending or [False] * len(units)
+
+    def one(values: Any, i: int) -> Any:
+        unit = units[min(i, len(units) - 1)]
+        if fresh[min(i, len(fresh) - 1)]:
+            return backend.pending(values)
+        if unit is None and not wrap_plain:
+            return values
+        return backend.wrap(values, unit)
+
+    if not isinstance(result, (tuple, list)):
+        if not units:
+            return backend.wrap(result, None) if wrap_plain else result
+        return one(result, 0)
     if not units:
         return result
-    last = len(units) - 1
-    each = [units[min(i, last)] for i in range(len(result))]
-    items = [
-        v if u is None and not wrap_plain else backend.wrap(v, u)
-        for v, u in zip(result, each, strict=True)
-    ]
+    items = [one(v, i) for i, v in enumerate(result)]
     if hasattr(result, "_fields"):
         return type(result)(*items)
     return type(result)(items)

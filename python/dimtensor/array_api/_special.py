@@ -11,41 +11,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from dimtensor import _core
 from dimtensor._backend import Backend
 
 from ._functions import run
 
-# The elementwise special functions SciPy dispatches to xp.special, with the
-# number of array arguments each takes.
-ELEMENTWISE = {
-    "betainc": 3,
-    "betaincc": 3,
-    "chdtr": 2,
-    "chdtrc": 2,
-    "entr": 1,
-    "erf": 1,
-    "erfc": 1,
-    "erfinv": 1,
-    "expit": 1,
-    "gammainc": 2,
-    "gammaincc": 2,
-    "gammaln": 1,
-    "i0": 1,
-    "i0e": 1,
-    "i1": 1,
-    "i1e": 1,
-    "log_ndtr": 1,
-    "logit": 1,
-    "ndtr": 1,
-    "ndtri": 1,
-    "psi": 1,
-    "digamma": 1,
-    "rel_entr": 2,
-    "stdtr": 2,
-    "stdtrit": 2,
-    "xlog1py": 2,
-    "xlogy": 2,
-}
+
+def elementwise() -> dict[str, int]:
+    """The elementwise special functions, with the number of array arguments
+    each takes: every ``special.<name>`` rule of the core's table whose
+    parameters are positional (``#0``, ``#1``, …). SciPy looks these up in
+    the namespace (``xp.special.<name>``) before falling back to NumPy,
+    which would drop a unit's scale or compute a lazy array."""
+    found = {}
+    for full in _core.function_names():
+        if not full.startswith("special."):
+            continue
+        params = _core.function_rule(full)[0]  # type: ignore[index]
+        if params and all(names[0].startswith("#") for names, _, _ in params):
+            found[full.removeprefix("special.")] = len(params)
+    return found
 
 
 def _ufunc(name: str) -> Callable[[Backend], Callable[..., Any]]:
@@ -82,12 +67,18 @@ def _elementwise(name: str, nargs: int) -> Callable[..., Any]:
             return run(rule, f2, (x1, x2), {}, _ufunc(name))
 
         f = f2
-    else:
+    elif nargs == 3:
 
         def f3(x1: Any, x2: Any, x3: Any, /) -> Any:
             return run(rule, f3, (x1, x2, x3), {}, _ufunc(name))
 
         f = f3
+    else:
+
+        def f4(x1: Any, x2: Any, x3: Any, x4: Any, /) -> Any:
+            return run(rule, f4, (x1, x2, x3, x4), {}, _ufunc(name))
+
+        f = f4
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
     return f
@@ -159,10 +150,36 @@ def log_softmax(x: Any, axis: int | tuple[int, ...] | None = None) -> Any:
     return run("special.log_softmax", log_softmax, (x,), {"axis": axis}, _log_softmax)
 
 
+def zeta(x: Any, q: Any = None) -> Any:
+    """Riemann (``q`` left out) or Hurwitz zeta of dimensionless values."""
+    args = (x,) if q is None else (x, q)
+    return run("special.zeta", zeta, args, {}, _ufunc("zeta"))
+
+
+def _multigammaln(B: Backend) -> Callable[..., Any]:
+    def f(a: Any, d: int) -> Any:
+        import scipy.special
+
+        if not B.lazy:
+            return scipy.special.multigammaln(a, d)
+        import dask.array as da
+
+        return da.map_blocks(scipy.special.multigammaln, a, d, dtype=a.dtype)
+
+    return f
+
+
+def multigammaln(a: Any, d: int) -> Any:
+    """log of the multivariate gamma function of dimension ``d`` (an integer)."""
+    return run("special.multigammaln", multigammaln, (a, d), {}, _multigammaln)
+
+
 def functions() -> dict[str, Callable[..., Any]]:
     return {
-        **{n: _elementwise(n, k) for n, k in ELEMENTWISE.items()},
+        **{n: _elementwise(n, k) for n, k in elementwise().items()},
         "logsumexp": logsumexp,
         "softmax": softmax,
         "log_softmax": log_softmax,
+        "zeta": zeta,
+        "multigammaln": multigammaln,
     }

@@ -39,6 +39,7 @@ from dask.array.core import elemwise
 
 from dimtensor import _backend, _core, _functions, _fused
 from dimtensor._core import DimArray, Unit
+from dimtensor._functions.call import holds_quantity
 from dimtensor.dask.backend import DaskBackend, lazy_affine
 from dimtensor.errors import UnitStrippedError
 
@@ -131,6 +132,10 @@ class DaskDimArray:
             arr, own = da.from_array(data._data, chunks=chunks), data.unit
         elif isinstance(data, da.Array):
             arr, own = data, None
+        elif isinstance(data, (list, tuple)) and holds_quantity(data):
+            # Quantities in a list: in the first one's unit, as DimArray does.
+            eager = DimArray(data)
+            arr, own = da.from_array(eager._data, chunks=chunks), eager.unit
         else:
             arr, own = da.from_array(np.asarray(data), chunks=chunks), None
         if own is not None and unit is not None:

@@ -29,7 +29,7 @@ from .array import DimArray
 
 def gradient_unit(output: Any, wrt: Any) -> Any:
     """The unit of d(output)/d(wrt) for units ``output`` and ``wrt``."""
-    _, units, _, _ = _core.function_plan("autodiff.grad", [[output], [wrt]], None)
+    _, units, _, _, _ = _core.function_plan("autodiff.grad", [[output], [wrt]], None)
     return units[0]
 
 

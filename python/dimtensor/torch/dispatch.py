@@ -278,7 +278,7 @@ def function(
     found = _core.function_rule(rule)
     if found is None:
         raise KeyError(rule)
-    rule_params, rule_options, _ = found
+    rule_params, rule_options, _, _ = found
     names = list(torch_params)
     extra = {**_ALIASES, **(aliases or {})}
 

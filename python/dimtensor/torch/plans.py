@@ -115,7 +115,7 @@ def function_plan(name: str, layout: tuple[Any, ...], options: tuple[Any, ...], 
             None if shapes is None else [_operand(next(it), sh) for sh in shapes]
             for shapes in layout
         ]
-        convs, units, repeat, known = _core.function_plan(name, values, dict(options))
+        convs, units, repeat, known, _ = _core.function_plan(name, values, dict(options))
         found = _remember(
             _FUNCTION,
             k,

@@ -33,15 +33,31 @@
 //! - `1`: a pure number, converted to scale 1; `%`: a pure number,
 //!   converted to percent (a plain number is taken as percent already, as
 //!   NumPy's `percentile` takes it).
+//! - `unit(deg)`: a quantity of the named unit's dimension, converted to
+//!   it; a plain number is taken as in that unit already (SciPy's `cosdg`
+//!   takes degrees).
+//! - `<A B>`: a sequence (of numbers, arrays, or sequences of them) whose
+//!   k-th element goes with the k-th variable listed, converted to its unit;
+//!   the last variable applies to any further elements. A `*S` variable
+//!   listed alone gives element k the unit of the k-th operand of `S`
+//!   (histogramdd's bins and range, one per coordinate).
+//! - `poly(B/A)...`: the coefficients of a polynomial y(x), highest power
+//!   first (NumPy's order), with x in A (bound by another parameter) and y
+//!   in B: the operand at distance k from the end multiplies x^k and is
+//!   converted to `poly(B/A)` at that k (below). The constant term (the
+//!   last operand) sets B, or the first other operand when it is a wildcard.
 //!
 //! **Outputs**: one unit per result of the function, separated by commas;
 //! `...` at the end repeats the last one for any further results. `-` is a
-//! result without a unit (indices, truth values, counts), `!` a refusal.
+//! result without a unit (indices, truth values, counts), `!` a refusal,
+//! optionally with its reason in single quotes (`!'text is not a
+//! quantity'`), which the error message and docs/functions.md give.
 //! Alternatives are separated by `|`, each after an optional guard
 //! `[name]` (the argument is given), `[!name]`, `[name=value]`: the first
 //! whose guard holds applies. Unit expressions: a variable, `1`, `*`, `/`,
-//! `^` with an integer, `(p/q)`, an integer argument's name (`A^n`) or `@k`
-//! (the last dimension of parameter k: `det`), and the functions
+//! `^` with an integer, `(p/q)`, an integer argument's name (`A^n`), `@k`
+//! (the last dimension of parameter k: `det`), `k` (see below) or a sum of
+//! these in parentheses (`A^(deg-k)`), and the functions
 //!
 //! - `d(X)`: the interval unit of X (for spreads and differences);
 //! - `sum(X)`: X, which must not be a temperature point (an amount);
@@ -50,10 +66,25 @@
 //!   when that is known from the shapes (see [`super::reductions`]);
 //! - `step(S)`: for each operand of `*S`, its unit when it is a scalar (a
 //!   step) and its interval unit when it is an array (coordinates);
-//! - `mul(A)`: the product of the units of every operand of `*A`.
+//! - `mul(A)`: the product of the units of every operand of `*A`;
+//!   `mul(d(A))` the product of their interval units;
+//! - `unit(rad)`: a registered unit, by name;
+//! - `poly(B/A)`: the unit of the coefficient of x^k (k from a loop) of a
+//!   polynomial y(x), x in A, y in B: B for k = 0, d(B)/A^k above (a
+//!   temperature trend is in Δ°C per unit of x, its constant term in °C; x
+//!   itself may be no temperature point, as a polynomial in it would
+//!   depend on where its zero is).
+//!
+//! `E for k in a..b`, as the last output: one result per `k` from `a` down
+//! to `b` (none when `a < b`; `a`, `b` integers, integer arguments' names or
+//! `@p`), each in unit E evaluated at that `k`. The function returns one
+//! array; its entries along the first axis are these results, and the front
+//! ends give them as a tuple (polynomial coefficients, highest power
+//! first: `poly(B/A) for k in deg..0`).
 //!
 //! `*`, `/` and `^` refuse temperature points (2 · 20 °C is not 40 °C).
-//! docs/functions.md lists every rule of this table, written from it.
+//! docs/functions.md lists every rule of this table, written from it
+//! (tools/functions_doc.py).
 
 use std::sync::OnceLock;
 
@@ -77,6 +108,10 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ),
     ("stack", "arrays:A... -> A"),
     ("append insert", "arr:A, values:A -> A"),
+    // ---- joining and choosing (issue 14): nested sequences are flattened
+    ("block", "arrays:A... -> A"),
+    ("choose", "choices:A... -> A"),
+    ("select", "choicelist:A..., default:A -> A"),
     (
         "split array_split hsplit vsplit dsplit unstack",
         "#0:A -> A...",
@@ -91,6 +126,17 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
         "#0:A -> A",
     ),
     ("compress", "a:A -> A"),
+    // ---- picking and rearranging (issue 14)
+    ("extract", "arr:A -> A"),
+    ("fix sort_complex real_if_close trim_zeros", "#0:A -> A"),
+    ("ix_", "#0:*A -> A"),
+    ("union1d setdiff1d setxor1d", "ar1:A, ar2:A -> A"),
+    ("intersect1d", "ar1:A, ar2:A -> A, -..."),
+    // `like=` (an array type lent to a NumPy constructor): the data's unit.
+    (
+        "array asarray asanyarray ascontiguousarray asfortranarray require",
+        "#0:A -> A",
+    ),
     (
         "atleast_1d atleast_2d atleast_3d meshgrid broadcast_arrays",
         "#0:*A -> A",
@@ -109,6 +155,20 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ("searchsorted", "a|x1:A, v|x2:A -> -"),
     ("isin", "element:=A, test_elements:=A -> -"),
     ("array_equal array_equiv", "a1:=A, a2:=A -> -"),
+    // ---- indices, truth values, types (issue 14)
+    ("digitize", "x:A, bins:A -> -"),
+    (
+        "iscomplex isreal isneginf isposinf diag_indices_from tril_indices_from \
+         triu_indices_from min_scalar_type",
+        "#0:A -> -",
+    ),
+    ("lexsort", "keys:*A -> -"),
+    ("common_type", "#0:*A -> -"),
+    ("einsum_path", "#0:*A? -> -"),
+    ("may_share_memory shares_memory", "a:A, b:B -> -"),
+    ("unravel_index", "indices:1 -> -"),
+    ("ravel_multi_index", "multi_index:1... -> -"),
+    ("packbits unpackbits", "a:1 -> -"),
     // ---- operands in one unit
     ("where", "x|x1:A, y|x2:A -> [x] A | -"),
     ("clip", "a|x:A, a_min:A, a_max:A, min:A, max:A -> A"),
@@ -119,6 +179,21 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ("full", "fill_value:A -> A"),
     ("linspace", "start:A, stop:A -> A, d(A)"),
     ("arange", "start:A, stop:A, step:d(A) -> A"),
+    // ---- writes into an array, converted to its unit (issue 14)
+    ("put", "a:A, v:A... -> -"),
+    ("place", "arr:A, vals:A... -> -"),
+    ("putmask", "a:A, values:A... -> -"),
+    ("put_along_axis", "arr:A, values:A... -> -"),
+    ("fill_diagonal", "a:A, val:A... -> -"),
+    // ---- made from no quantity (issue 14): `like=` lends only the array
+    // type, so numbers made or read are pure numbers.
+    (
+        "zeros ones empty eye identity tri frombuffer fromfile fromiter fromstring genfromtxt \
+         loadtxt",
+        "-> 1",
+    ),
+    ("geomspace", "start:A, stop:A -> abs(A)"),
+    ("logspace", "start:1, stop:1, base:1 -> 1"),
     ("isclose allclose", "a:A, b:A, rtol:1, atol:d(A) -> -"),
     // ---- reductions
     (
@@ -136,6 +211,11 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ("nanprod", "a:A, initial:1 -> nanprod(A)"),
     ("cumprod cumulative_prod", "a|x:A -> cumprod(A)"),
     ("nancumprod", "a:A -> nanprod(A)"),
+    // ---- statistics (issue 14): weights only weigh (any unit); counts of
+    // weighted values are sums of the weights.
+    ("cov", "m:A, y:A, aweights:W -> d(A)^2"),
+    ("corrcoef", "x:A, y:B -> 1"),
+    ("bincount", "weights:W -> [weights] sum(W) | -"),
     (
         "average",
         "a:A, weights:W -> [!returned] A | [weights] A, sum(W) | A, -",
@@ -156,6 +236,44 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     (
         "histogram",
         "a:A, bins:A?, range:A..., weights:W -> [density] d(A)^-1, A | [weights] sum(W), A | -, A",
+    ),
+    // ---- histograms in several coordinates (issue 14): bins and range per
+    // coordinate, each in that coordinate's unit
+    (
+        "histogram2d",
+        "x:A, y:B, bins:<A B>?, range:<A B>, weights:W -> [density] (d(A)*d(B))^-1, A, B \
+         | [weights] sum(W), A, B | -, A, B",
+    ),
+    (
+        "histogramdd",
+        "sample:*S, bins:<S>?, range:<S>, weights:W -> [density] mul(d(S))^-1, S \
+         | [weights] sum(W), S | -, S",
+    ),
+    // ---- angles and phases (issue 14)
+    ("angle", "z:A -> [deg] unit(deg)*A/A | unit(rad)*A/A"),
+    ("unwrap", "p:1, discont:1, period:1 -> unit(rad)"),
+    ("sinc i0", "x:1 -> 1"),
+    // ---- polynomials (issue 14). A fit or the roots' polynomial gives one
+    // coefficient per power, each in its own unit; coefficients in one
+    // array share one unit, so their variable is a pure number.
+    (
+        "polyfit",
+        "x:A, y:B, w:W -> [cov] !'the covariance of the coefficients has a different unit in \
+         every entry' | [full] !'the diagnostics of full=True are not wrapped; call it with \
+         full=False' | poly(B/A) for k in deg..0",
+    ),
+    ("polyval", "p:poly(B/A)..., x:A -> B"),
+    ("poly", "seq_of_zeros:A -> A^(@0-k) for k in @0..0"),
+    ("roots", "p:A... -> A/A"),
+    ("polyadd polysub", "a1:A, a2:A -> A"),
+    ("polymul", "a1:A, a2:B -> A*B"),
+    ("polydiv", "u:A, v:B -> A/B, A"),
+    ("polyder", "p:A -> A"),
+    ("polyint", "p:A, k:A -> A"),
+    ("vander", "x:1 -> 1"),
+    (
+        "polynomial.polynomial.polyval2d polynomial.polynomial.polygrid2d",
+        "x:1, y:1, c:C -> C",
     ),
     // ---- products
     (
@@ -180,6 +298,9 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ("linalg.qr", "#0:A -> [mode=raw] ! | [mode=r] A*1 | 1, A*1"),
     ("linalg.cholesky", "#0:A -> A^(1/2)"),
     ("linalg.lstsq", "#0:A, #1:B -> B/A, B^2, -, A*1"),
+    // ---- tensors (issue 14)
+    ("linalg.tensorinv", "a:A -> A^-1"),
+    ("linalg.tensorsolve", "a:A, b:B -> B/A"),
     ("linalg.cond", "#0:A -> A/A"),
     ("linalg.matrix_rank", "#0:A, tol:A, rtol:1 -> -"),
     (
@@ -195,6 +316,56 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ),
     ("fft.fftshift fft.ifftshift", "#0:A -> A"),
     ("fft.fftfreq fft.rfftfreq", "d:A -> A^-1"),
+    // ---- numpy.emath (issue 14): complex results for real input
+    ("emath.sqrt", "x:A -> A^(1/2)"),
+    ("emath.power", "x:A -> A^p"),
+    ("emath.log emath.log2 emath.log10 emath.arctanh", "x:1 -> 1"),
+    ("emath.logn", "n:1, x:1 -> 1"),
+    ("emath.arccos emath.arcsin", "x:1 -> unit(rad)"),
+    // ---- refused (issue 14), each with its reason
+    (
+        "apply_along_axis apply_over_axes piecewise fromfunction",
+        "-> !'it calls a Python function on the values, whose result unit dimtensor cannot \
+         know'",
+    ),
+    (
+        "array2string array_repr array_str",
+        "-> !'the text would show the numbers without their unit; use str(x), repr(x) or \
+         format(x, spec)'",
+    ),
+    (
+        "save savez savez_compressed savetxt",
+        "-> !'the file would hold the numbers without their unit; save .to_value(unit) with \
+         the unit text, or write zarr with its units attribute (DaskDimArray.to_zarr)'",
+    ),
+    (
+        "busday_count busday_offset is_busday datetime_as_string",
+        "-> !'dates are not quantities (a DimArray holds no datetime64)'",
+    ),
+    (
+        "strings.capitalize strings.center strings.decode strings.encode strings.expandtabs \
+         strings.ljust strings.lower strings.mod strings.multiply strings.partition \
+         strings.replace strings.rjust strings.rpartition strings.swapcase strings.title \
+         strings.translate strings.upper strings.zfill char.capitalize char.center \
+         char.decode char.encode char.equal char.expandtabs char.greater char.greater_equal \
+         char.join char.less char.less_equal char.ljust char.lower char.mod char.not_equal \
+         char.replace char.rjust char.rsplit char.split char.splitlines char.swapcase \
+         char.title char.translate char.upper char.zfill",
+        "-> !'text is not a quantity'",
+    ),
+    (
+        "lib.recfunctions.append_fields lib.recfunctions.apply_along_fields \
+         lib.recfunctions.assign_fields_by_name lib.recfunctions.drop_fields \
+         lib.recfunctions.find_duplicates lib.recfunctions.join_by \
+         lib.recfunctions.merge_arrays lib.recfunctions.rec_append_fields \
+         lib.recfunctions.rec_drop_fields lib.recfunctions.rec_join \
+         lib.recfunctions.recursive_fill_fields lib.recfunctions.rename_fields \
+         lib.recfunctions.repack_fields lib.recfunctions.require_fields \
+         lib.recfunctions.stack_arrays lib.recfunctions.structured_to_unstructured \
+         lib.recfunctions.unstructured_to_structured",
+        "-> !'records (structured arrays) are not quantities; give each numeric field its \
+         own DimArray'",
+    ),
     // ---- special functions (the Array API namespace's `special`): pure numbers
     (
         "special.erf special.erfc special.erfinv special.expit special.logit special.gammaln \
@@ -210,6 +381,54 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ("special.betainc special.betaincc", "#0:1, #1:1, #2:1 -> 1"),
     ("special.logsumexp", "a:1, b:1 -> 1, 1"),
     ("special.softmax special.log_softmax", "x:1 -> 1"),
+    // ---- more special functions (issue 14): SciPy's ufuncs on quantities
+    // (`scipy.special.jv(v, x)`, through __array_ufunc__) and the functions
+    // SciPy looks up in a namespace's `special` take these rules too.
+    (
+        "special.cosm1 special.ellipk special.ellipkm1 special.ellipe special.erfcx \
+         special.erfi special.dawsn special.wofz special.exp1 special.exp10 special.exp2 \
+         special.expi special.exprel special.gamma special.gammasgn special.rgamma \
+         special.loggamma special.j0 special.j1 special.y0 special.y1 special.k0 special.k0e \
+         special.k1 special.k1e special.spence special.zetac special.log_expit",
+        "#0:1 -> 1",
+    ),
+    (
+        "special.jv special.jve special.yv special.yve special.iv special.ive special.kv \
+         special.kve special.kn special.yn special.hankel1 special.hankel1e special.hankel2 \
+         special.hankel2e special.struve special.modstruve special.beta special.betaln \
+         special.binom special.poch special.expn special.polygamma special.boxcox \
+         special.boxcox1p special.inv_boxcox special.inv_boxcox1p special.kl_div \
+         special.gammaincinv special.gammainccinv special.chdtri special.pdtr special.pdtrc \
+         special.pdtri special.ellipkinc special.ellipeinc special.owens_t",
+        "#0:1, #1:1 -> 1",
+    ),
+    ("special.zeta", "x:1, q:1 -> 1"),
+    (
+        "special.bdtr special.bdtrc special.bdtri special.nbdtr special.nbdtrc special.nbdtri \
+         special.fdtr special.fdtrc special.fdtri special.gdtr special.gdtrc \
+         special.betaincinv special.hyp1f1 special.lpmv",
+        "#0:1, #1:1, #2:1 -> 1",
+    ),
+    ("special.hyp2f1", "#0:1, #1:1, #2:1, #3:1 -> 1"),
+    ("special.multigammaln", "a:1 -> 1"),
+    ("special.airy", "#0:1 -> 1, 1, 1, 1"),
+    (
+        "special.fresnel special.sici special.shichi",
+        "#0:1 -> 1, 1",
+    ),
+    ("special.ellipj", "#0:1, #1:1 -> 1, 1, 1, 1"),
+    ("special.cbrt", "#0:A -> A^(1/3)"),
+    // Loss functions of a residual r and a threshold δ in one unit: in its square.
+    ("special.huber special.pseudo_huber", "#0:A, #1:A -> A^2"),
+    // Trigonometry in degrees (a plain number is in degrees, as SciPy takes it).
+    (
+        "special.cosdg special.sindg special.tandg special.cotdg",
+        "#0:unit(deg) -> 1",
+    ),
+    (
+        "special.radian",
+        "#0:unit(deg), #1:unit(arcmin), #2:unit(arcsec) -> unit(rad)",
+    ),
     // ---- xarray: what xarray's own code paths call on a duck array
     // (rolling windows; the rest of what they reach has a line above)
     ("lib.stride_tricks.sliding_window_view", "x:A -> A"),
@@ -300,6 +519,8 @@ pub enum Seq {
     Same,
     /// `*A`: a sequence whose operands keep their own units.
     Each,
+    /// `<A B>`: element k of the sequence goes with the k-th variable.
+    Positional,
 }
 
 /// What one parameter's operands must be.
@@ -313,6 +534,12 @@ pub enum Role {
     Number,
     /// A pure number, in percent.
     Percent,
+    /// `unit(deg)`: converted to a registered unit; plain numbers are in it.
+    InUnit(&'static str),
+    /// `<A B>`: per element, the variables of [`Param::positional`].
+    Positional,
+    /// `poly(B/A)...`: polynomial coefficients (variables B and A).
+    Poly(u8, u8),
 }
 
 /// One parameter of a rule.
@@ -326,6 +553,8 @@ pub struct Param {
     pub passthrough: bool,
     /// `=`: differing dimensions give a known result, not an error.
     pub equality: bool,
+    /// `<A B>`: the variable of each element (the last one repeats).
+    pub positional: Vec<u8>,
 }
 
 #[derive(Clone, Debug)]
@@ -335,6 +564,20 @@ enum Exponent {
     Option(&'static str),
     /// The last dimension of a parameter's operand (`det`).
     LastDim(usize),
+    /// A sum of integer terms (`deg-k`).
+    Sum(Vec<(bool, Term)>),
+}
+
+/// An integer read from the call: an exponent's term or a loop's bound.
+#[derive(Clone, Debug)]
+enum Term {
+    Int(i64),
+    /// An integer argument of the call.
+    Option(&'static str),
+    /// The last dimension of a parameter's operand.
+    LastDim(usize),
+    /// `k`: the position in a loop of outputs or a `V/E...` sequence.
+    Index,
 }
 
 #[derive(Clone, Debug)]
@@ -351,14 +594,22 @@ enum Expr {
     NanProd(Box<Expr>),
     CumProd(Box<Expr>),
     Step(u8),
-    Product(u8),
+    /// `mul(A)`, `mul(d(A))` (true: interval units).
+    Product(u8, bool),
+    /// `unit(rad)`: a registered unit.
+    Named(&'static str),
+    /// `poly(B/A)`: a polynomial's coefficient at the loop's k.
+    Coef(u8, u8),
 }
 
 #[derive(Clone, Debug)]
 enum Output {
     Plain,
-    Refuse,
+    /// A refusal, with its reason when the rule gives one.
+    Refuse(Option<&'static str>),
     Unit(Expr),
+    /// `E for k in lo..hi`: one result per k.
+    Loop(Expr, Term, Term),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -394,6 +645,9 @@ pub struct FnRule {
     alts: Vec<Alt>,
     /// The rule as written.
     pub text: &'static str,
+    /// An output is a loop (`E for k in a..b`): the function's one array
+    /// is split along its first axis into the results.
+    pub split: bool,
 }
 
 /// One operand of a call: its unit (as the rule table sees it) and its
@@ -410,14 +664,27 @@ pub enum Value<'a> {
     Absent,
     One(Arg<'a>),
     Many(Vec<Arg<'a>>),
+    /// For a `<A B>` parameter: the operands, each with the index of the
+    /// element of the sequence it belongs to.
+    Positional(Vec<(usize, Arg<'a>)>),
 }
 
 impl Value<'_> {
-    fn args(&self) -> &[Arg<'_>] {
+    fn args(&self) -> Vec<&Arg<'_>> {
         match self {
-            Value::Absent => &[],
-            Value::One(a) => std::slice::from_ref(a),
-            Value::Many(v) => v,
+            Value::Absent => Vec::new(),
+            Value::One(a) => vec![a],
+            Value::Many(v) => v.iter().collect(),
+            Value::Positional(v) => v.iter().map(|(_, a)| a).collect(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Value::Absent => 0,
+            Value::One(_) => 1,
+            Value::Many(v) => v.len(),
+            Value::Positional(v) => v.len(),
         }
     }
 }
@@ -428,6 +695,8 @@ pub enum Opt {
     None,
     Bool(bool),
     Int(i64),
+    /// A float (an exponent such as `emath.power`'s `p`).
+    Float(f64),
     Ints(Vec<i64>),
     Str(String),
     /// Anything else (an array, say).
@@ -463,6 +732,13 @@ pub struct FnPlan {
     /// `Some(c)`: an `=` rule across dimensions; the result is `c` (False
     /// for `array_equal`, all False for `isin`) and nothing needs to run.
     pub constant: Option<bool>,
+    /// Per result: its unit is not chosen yet. A result in exactly the unit
+    /// of its operands (`A`), when every one of them met any unit (arrays
+    /// whose unit is not chosen yet, the scalars 0, ±inf, nan): the
+    /// rearranged, joined or picked values of a fresh array stay fresh, so
+    /// generic code that reshapes `asarray(0)` before adding it to metres
+    /// works.
+    pub pending: Vec<bool>,
 }
 
 // ---- the table, parsed once -----------------------------------------------
@@ -523,12 +799,21 @@ pub fn function_plan(name: &str, call: &FnCall) -> Result<FnPlan> {
         .iter()
         .find(|a| rule.holds(&a.guard, call))
         .ok_or_else(|| Error::Invalid(format!("{name}: no output rule applies")))?;
-    if alt.outputs.iter().any(|o| matches!(o, Output::Refuse)) {
-        return Err(Error::Invalid(format!(
-            "dimtensor has no unit rule for {name} with these arguments (its rule: {}); call \
-             it on .magnitude() or .to_value(unit) and attach the unit you expect",
-            rule.text
-        )));
+    if let Some(reason) = alt.outputs.iter().find_map(|o| match o {
+        Output::Refuse(r) => Some(r),
+        _ => None,
+    }) {
+        return Err(Error::Invalid(match reason {
+            Some(r) => format!(
+                "dimtensor does not support {name} on quantities: {r}; call it on \
+                 .magnitude() or .to_value(unit) if you mean the numbers"
+            ),
+            None => format!(
+                "dimtensor has no unit rule for {name} with these arguments (its rule: {}); \
+                 call it on .magnitude() or .to_value(unit) and attach the unit you expect",
+                rule.text
+            ),
+        }));
     }
     rule.plan(name, call, alt)
         .map_err(|e| algebra_error(name, e))
@@ -550,6 +835,8 @@ struct Env<'r, 'c> {
     vars: Vec<Option<Bound>>,
     /// The operand of a `*A` sequence an expression is evaluated for.
     each: Option<(u8, usize)>,
+    /// `k`: the position in a loop of outputs or a `V/E...` sequence.
+    index: Option<i64>,
 }
 
 impl FnRule {
@@ -557,7 +844,7 @@ impl FnRule {
         let mut inputs: Vec<Vec<Convert>> = call
             .values
             .iter()
-            .map(|v| vec![Convert::None; v.args().len()])
+            .map(|v| vec![Convert::None; v.len()])
             .collect();
         let mut vars: Vec<Option<Bound>> = vec![None; 26];
         // Unit variables, in the order they first appear.
@@ -569,6 +856,8 @@ impl FnRule {
                 }
             }
         }
+        // Variables bound only by operands that meet any unit.
+        let mut wild = [false; 26];
         for v in order {
             let bound: Vec<usize> = (0..self.params.len())
                 .filter(|&i| self.params[i].role == Role::Var(v))
@@ -597,6 +886,7 @@ impl FnRule {
                     outputs: vec![Out::Plain],
                     repeat: false,
                     constant: Some(false),
+                    pending: vec![false],
                 });
             }
             let (convs, unit) = same_unit(name, &ops, OffsetRule::Points)?;
@@ -604,16 +894,86 @@ impl FnRule {
                 inputs[i][j] = c;
             }
             vars[v as usize] = Some(Bound::One(unit));
+            wild[v as usize] =
+                !ops.is_empty() && ops.iter().all(|o| matches!(o, Operand::Wildcard));
         }
+        let mut env = Env {
+            name,
+            rule: self,
+            call,
+            vars,
+            each: None,
+            index: None,
+        };
+        // Polynomial coefficients: B from the constant term, then each
+        // operand converted to the coefficient unit of its power.
+        for (i, p) in self.params.iter().enumerate() {
+            let Role::Poly(b, a) = p.role else {
+                continue;
+            };
+            let args = call.values[i].args();
+            let n = args.len();
+            let x = var_unit(&env.vars, a);
+            if env.vars[b as usize].is_none() {
+                let present = |j: &usize| !matches!(args[*j].operand, Operand::Wildcard);
+                let from = (n.checked_sub(1).filter(present)).or_else(|| (0..n).find(present));
+                let mut unit = Unit::one();
+                if let Some(j) = from {
+                    let (u, k) = (unit_of(args[j].operand), n - 1 - j);
+                    if k > 0 {
+                        no_point_in_product(name, Operand::Unit(&u), "multiply")?;
+                        no_point_in_product(name, Operand::Unit(&x), "raise to a power")?;
+                        unit = u.mul(&x.powr(Rational::new(k as i64, 1)?)?)?;
+                    } else {
+                        unit = u;
+                    }
+                }
+                env.vars[b as usize] = Some(Bound::One(unit));
+            }
+            let y = var_unit(&env.vars, b);
+            for (j, arg) in args.iter().enumerate() {
+                let target = coefficient_unit(name, &y, &x, (n - 1 - j) as i64)?;
+                let (convs, _) = same_unit(
+                    name,
+                    &[Operand::Unit(&target), arg.operand],
+                    OffsetRule::Points,
+                )?;
+                inputs[i][j] = convs[1];
+            }
+        }
+        let vars = &env.vars;
         for (i, p) in self.params.iter().enumerate() {
             for (j, a) in call.values[i].args().iter().enumerate() {
                 inputs[i][j] = match p.role {
-                    Role::Var(_) => continue,
+                    Role::Var(_) | Role::Poly(..) => continue,
+                    Role::Positional => {
+                        let k = match &call.values[i] {
+                            Value::Positional(v) => v[j].0,
+                            _ => j,
+                        };
+                        let target = positional_unit(vars, &p.positional, k);
+                        let (convs, _) = same_unit(
+                            name,
+                            &[Operand::Unit(&target), a.operand],
+                            OffsetRule::Points,
+                        )?;
+                        convs[1]
+                    }
                     Role::Interval(v) => {
-                        let target = interval_of(&var_unit(&vars, v))?;
+                        let target = interval_of(&var_unit(vars, v))?;
                         to_interval(name, a.operand, &target)?
                     }
                     Role::Number => to_scale_one(name, a.operand)?,
+                    Role::InUnit(n) => match a.operand {
+                        Operand::Unit(u) => {
+                            let target = named(n);
+                            if u.dimension() != target.dimension() {
+                                return Err(mismatch(name, Operand::Unit(&target), a.operand));
+                            }
+                            affine(name, u, &target)?
+                        }
+                        _ => Convert::None,
+                    },
                     // A plain number is in percent already, as NumPy takes it.
                     Role::Percent => match a.operand {
                         Operand::Unit(u) => {
@@ -625,17 +985,32 @@ impl FnRule {
                 };
             }
         }
-        let mut env = Env {
-            name,
-            rule: self,
-            call,
-            vars,
-            each: None,
-        };
         let mut outputs = Vec::with_capacity(alt.outputs.len());
+        let mut pending = Vec::with_capacity(alt.outputs.len());
         for o in &alt.outputs {
+            pending.resize(outputs.len(), false);
+            if let Output::Unit(Expr::Var(v)) = o {
+                if wild[*v as usize] {
+                    outputs.push(Out::Unit(Unit::one()));
+                    pending.push(true);
+                    continue;
+                }
+            }
             match o {
-                Output::Plain | Output::Refuse => outputs.push(Out::Plain),
+                Output::Plain | Output::Refuse(_) => outputs.push(Out::Plain),
+                Output::Loop(e, lo, hi) => {
+                    let (from, to) = (env.term(lo)?, env.term(hi)?);
+                    if from.saturating_sub(to) >= MAX_LOOP {
+                        return Err(Error::Dimension(format!(
+                            "{name}: {from} results, each in its own unit, are too many"
+                        )));
+                    }
+                    for k in (to..=from).rev() {
+                        env.index = Some(k);
+                        outputs.push(Out::Unit(env.eval(e)?));
+                    }
+                    env.index = None;
+                }
                 Output::Unit(e) => {
                     // An expression of a `*A` operand: one result per operand.
                     let mut read = Vec::new();
@@ -657,11 +1032,13 @@ impl FnRule {
                 }
             }
         }
+        pending.resize(outputs.len(), false);
         Ok(FnPlan {
             inputs,
             outputs,
             repeat: alt.repeat,
             constant: None,
+            pending,
         })
     }
 
@@ -736,6 +1113,36 @@ fn var_unit(vars: &[Option<Bound>], v: u8) -> Unit {
     }
 }
 
+/// The unit of the coefficient of x^k in a polynomial y(x), x in `x`, y in
+/// `y`: y for k = 0, d(y)/x^k above; x may not be a temperature point.
+fn coefficient_unit(name: &str, y: &Unit, x: &Unit, k: i64) -> Result<Unit> {
+    if k == 0 {
+        return Ok(y.clone());
+    }
+    if x.has_offset() {
+        return Err(origin_error(name, x));
+    }
+    interval_of(y)?.div(&x.powr(Rational::new(k, 1)?)?)
+}
+
+/// The most results one loop of outputs may give.
+const MAX_LOOP: i64 = 4096;
+
+/// The unit of element `k` of a `<A B>` parameter: the k-th variable's (the
+/// last one repeats); for a single `*S` variable, its k-th operand's.
+fn positional_unit(vars: &[Option<Bound>], list: &[u8], k: usize) -> Unit {
+    let Some(&last) = list.last() else {
+        return Unit::one();
+    };
+    if let (1, Some(Bound::Each(units))) = (list.len(), &vars[last as usize]) {
+        return units
+            .get(k)
+            .or(units.last())
+            .map_or_else(Unit::one, |(u, _)| u.clone());
+    }
+    var_unit(vars, list.get(k).copied().unwrap_or(last))
+}
+
 /// The conversion of a difference in `op`'s unit to the interval unit
 /// `target`: a temperature point is no difference.
 fn to_interval(name: &str, op: Operand, target: &Unit) -> Result<Convert> {
@@ -753,7 +1160,8 @@ fn to_interval(name: &str, op: Operand, target: &Unit) -> Result<Convert> {
 fn vars_of(e: &Expr, out: &mut Vec<u8>) {
     match e {
         Expr::Var(v) | Expr::Step(v) => out.push(*v),
-        Expr::One | Expr::Product(_) => {}
+        Expr::One | Expr::Product(..) | Expr::Named(_) => {}
+        Expr::Coef(b, a) => out.extend([*b, *a]),
         Expr::Interval(x)
         | Expr::Sum(x)
         | Expr::Abs(x)
@@ -810,6 +1218,9 @@ impl Env<'_, '_> {
             }
             Expr::Pow(x, p) => {
                 let u = self.eval(x)?;
+                if u == Unit::one() {
+                    return Ok(u); // a pure number to any power, even one not known here
+                }
                 no_point_in_product(name, Operand::Unit(&u), "raise to a power")?;
                 u.powr(self.exponent(p)?)?
             }
@@ -826,17 +1237,63 @@ impl Env<'_, '_> {
                     interval_of(&u)?
                 }
             }
-            Expr::Product(v) => {
+            Expr::Product(v, interval) => {
                 let mut acc = Unit::one();
                 if let Some(Bound::Each(list)) = &self.vars[*v as usize] {
                     for (u, _) in list {
-                        no_point_in_product(name, Operand::Unit(u), "multiply")?;
-                        acc = acc.mul(u)?;
+                        let u = if *interval {
+                            interval_of(u)?
+                        } else {
+                            u.clone()
+                        };
+                        no_point_in_product(name, Operand::Unit(&u), "multiply")?;
+                        acc = acc.mul(&u)?;
                     }
                 }
                 acc
             }
+            Expr::Named(n) => named(n),
+            Expr::Coef(b, a) => {
+                let k = self.term(&Term::Index)?;
+                coefficient_unit(name, &self.var(*b).0, &self.var(*a).0, k)?
+            }
         })
+    }
+
+    /// The shape of the first operand of parameter `i`, when known.
+    fn shape(&self, i: usize) -> Option<&[usize]> {
+        let arg = match &self.call.values[i] {
+            Value::Absent => None,
+            Value::One(a) => Some(a),
+            Value::Many(v) => v.first(),
+            Value::Positional(v) => v.first().map(|(_, a)| a),
+        };
+        arg.and_then(|a| a.shape.as_deref())
+    }
+
+    /// The value of an integer term: a constant, an argument, a size, `k`.
+    fn term(&self, t: &Term) -> Result<i64> {
+        match t {
+            Term::Int(n) => Ok(*n),
+            Term::Option(o) => match self.call.option(o) {
+                Some(Opt::Int(n)) => Ok(*n),
+                _ => Err(Error::Dimension(format!(
+                    "{}: the units of the results depend on '{o}', which must be an integer",
+                    self.name
+                ))),
+            },
+            Term::LastDim(i) => match self.shape(*i).and_then(|s| s.last()) {
+                Some(&n) => Ok(n as i64),
+                None => Err(Error::Dimension(format!(
+                    "{}: the unit of the result depends on the size of the array, which is not \
+                     known here",
+                    self.name
+                ))),
+            },
+            Term::Index => self
+                .index
+                .ok_or_else(|| Error::Invalid(format!("{}: 'k' outside a loop", self.name))),
+        }
     }
 
     fn exponent(&self, p: &Exponent) -> Result<Rational> {
@@ -844,26 +1301,200 @@ impl Env<'_, '_> {
             Exponent::Const(r) => Ok(*r),
             Exponent::Option(o) => match self.call.option(o) {
                 Some(Opt::Int(n)) => Rational::new(*n, 1),
+                Some(Opt::Float(x)) => super::exact_exponent(*x),
                 _ => Err(Error::Dimension(format!(
                     "{}: the unit of the result depends on '{o}', which must be an integer",
                     self.name
                 ))),
             },
-            Exponent::LastDim(i) => {
-                let shape = self.call.values[*i]
-                    .args()
-                    .first()
-                    .and_then(|a| a.shape.as_ref());
-                match shape.and_then(|s| s.last()) {
-                    Some(&n) => Rational::new(n as i64, 1),
-                    None => Err(Error::Dimension(format!(
-                        "{}: the unit of the result depends on the size of the matrix, which \
-                         is not known here",
-                        self.name
-                    ))),
+            Exponent::LastDim(i) => match self.shape(*i).and_then(|s| s.last()) {
+                Some(&n) => Rational::new(n as i64, 1),
+                None => Err(Error::Dimension(format!(
+                    "{}: the unit of the result depends on the size of the matrix, which is \
+                     not known here",
+                    self.name
+                ))),
+            },
+            Exponent::Sum(terms) => {
+                let mut total: i64 = 0;
+                for (negative, t) in terms {
+                    let v = self.term(t)?;
+                    total = if *negative {
+                        total.saturating_sub(v)
+                    } else {
+                        total.saturating_add(v)
+                    };
                 }
+                Rational::new(total, 1)
             }
         }
+    }
+}
+
+// ---- the rule in words (docs/functions.md) ---------------------------------
+
+fn var_name(v: u8) -> char {
+    (b'A' + v) as char
+}
+
+impl std::fmt::Display for Term {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Term::Int(n) => write!(f, "{n}"),
+            Term::Option(o) => write!(f, "`{o}`"),
+            Term::LastDim(i) => write!(f, "n{i}"),
+            Term::Index => write!(f, "k"),
+        }
+    }
+}
+
+impl std::fmt::Display for Exponent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exponent::Const(r) if r.is_integer() => write!(f, "{}", r.numer()),
+            Exponent::Const(r) => write!(f, "({}/{})", r.numer(), r.denom()),
+            Exponent::Option(o) => write!(f, "`{o}`"),
+            Exponent::LastDim(i) => write!(f, "n{i}"),
+            Exponent::Sum(terms) if terms.len() == 1 && !terms[0].0 => write!(f, "{}", terms[0].1),
+            Exponent::Sum(terms) => {
+                write!(f, "(")?;
+                for (i, (negative, t)) in terms.iter().enumerate() {
+                    match (i, negative) {
+                        (0, true) => write!(f, "−")?,
+                        (0, false) => {}
+                        (_, true) => write!(f, "−")?,
+                        (_, false) => write!(f, "+")?,
+                    }
+                    write!(f, "{t}")?;
+                }
+                write!(f, ")")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let group = |e: &Expr| matches!(e, Expr::Mul(..) | Expr::Div(..));
+        match self {
+            Expr::Var(v) => write!(f, "{}", var_name(*v)),
+            Expr::One => write!(f, "1"),
+            Expr::Interval(x) => write!(f, "Δ({x})"),
+            Expr::Sum(x) => write!(f, "sum({x})"),
+            Expr::Abs(x) => write!(f, "abs({x})"),
+            Expr::Mul(a, b) => write!(f, "{a}·{b}"),
+            Expr::Div(a, b) if group(b) => write!(f, "{a}/({b})"),
+            Expr::Div(a, b) => write!(f, "{a}/{b}"),
+            Expr::Pow(x, p) if group(x) => write!(f, "({x})^{p}"),
+            Expr::Pow(x, p) => write!(f, "{x}^{p}"),
+            Expr::Prod(x) => write!(f, "prod({x})"),
+            Expr::NanProd(x) => write!(f, "nanprod({x})"),
+            Expr::CumProd(x) => write!(f, "cumprod({x})"),
+            Expr::Step(v) => write!(f, "step({})", var_name(*v)),
+            Expr::Product(v, false) => write!(f, "mul({})", var_name(*v)),
+            Expr::Product(v, true) => write!(f, "mul(Δ({}))", var_name(*v)),
+            Expr::Named(n) => write!(f, "{n}"),
+            Expr::Coef(b, a) => write!(f, "poly({}/{})", var_name(*b), var_name(*a)),
+        }
+    }
+}
+
+impl Param {
+    /// `a`/`x`, or "argument k".
+    fn name_words(&self) -> String {
+        let names: Vec<String> = self
+            .names
+            .iter()
+            .map(|n| match n.strip_prefix('#') {
+                Some(k) => format!("argument {k}"),
+                None => format!("`{n}`"),
+            })
+            .collect();
+        names.join("/")
+    }
+
+    fn words(&self) -> String {
+        let name = self.name_words();
+        let var = |v: u8| var_name(v);
+        let mut w = match (self.role, self.seq) {
+            (Role::Var(v), Seq::One) => format!("{name} in {}", var(v)),
+            (Role::Var(v), Seq::Same) => format!("{name}: each in {}", var(v)),
+            (Role::Var(v), Seq::Each) => format!("{name}: each in its own unit {}", var(v)),
+            (Role::Interval(v), _) => format!("{name} a difference of {0} (Δ({0}))", var(v)),
+            (Role::Number, _) => format!("{name} a pure number"),
+            (Role::Percent, _) => format!("{name} a pure number, in percent"),
+            (Role::InUnit(n), _) => format!("{name} in {n} (a plain number is taken as {n})"),
+            (Role::Positional, _) => {
+                let vars: Vec<String> = self.positional.iter().map(|&v| var(v).into()).collect();
+                format!("{name}: per coordinate, in {}", vars.join(", "))
+            }
+            (Role::Poly(b, a), _) => format!(
+                "{name}: polynomial coefficients, highest power first, of {} in {}",
+                var(b),
+                var(a)
+            ),
+            (Role::Var(v), Seq::Positional) => format!("{name} in {}", var(v)),
+        };
+        if self.equality {
+            w.push_str(" (other dimensions: a known result)");
+        }
+        if self.passthrough {
+            w.push_str(" (an integer passes as a count)");
+        }
+        w
+    }
+}
+
+impl FnRule {
+    /// The rule in words, for docs/functions.md: what each argument must
+    /// be, then the unit of each result (or the refusal and its reason).
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.params.is_empty() {
+            let params: Vec<String> = self.params.iter().map(Param::words).collect();
+            parts.push(format!(
+                "{}; other arguments pure numbers",
+                params.join("; ")
+            ));
+        }
+        let mut alts = Vec::new();
+        for alt in &self.alts {
+            let guard = match &alt.guard {
+                Guard::Always if self.alts.len() == 1 => String::new(),
+                Guard::Always => "otherwise ".to_string(),
+                Guard::Given(n, false) => format!("with `{n}` "),
+                Guard::Given(n, true) => format!("without `{n}` "),
+                Guard::Equals(n, lit, negate) => {
+                    let v = match lit {
+                        Lit::Int(x) => x.to_string(),
+                        Lit::Bool(b) => if *b { "True" } else { "False" }.to_string(),
+                        Lit::None => "None".to_string(),
+                        Lit::Str(s) => format!("\"{s}\""),
+                    };
+                    format!("with `{n}{}{v}` ", if *negate { "≠" } else { "=" })
+                }
+            };
+            let outs: Vec<String> = alt
+                .outputs
+                .iter()
+                .map(|o| match o {
+                    Output::Plain => "no unit".to_string(),
+                    Output::Refuse(Some(r)) => format!("refused: {r}"),
+                    Output::Refuse(None) => "refused".to_string(),
+                    Output::Unit(e) => e.to_string(),
+                    Output::Loop(e, a, b) => {
+                        format!("one result per k = {a}…{b}, each in {e}")
+                    }
+                })
+                .collect();
+            let mut text = outs.join(", ");
+            if alt.repeat {
+                text.push_str(", …");
+            }
+            alts.push(format!("{guard}→ {text}"));
+        }
+        parts.push(alts.join("; "));
+        parts.join("; ")
     }
 }
 
@@ -931,20 +1562,20 @@ fn parse_rule(text: &'static str) -> std::result::Result<FnRule, String> {
     let (params_text, outputs_text) = text
         .split_once("->")
         .ok_or_else(|| format!("no '->' in {text:?}"))?;
-    let mut params = Vec::new();
+    let mut rule = FnRule {
+        params: Vec::new(),
+        options: Vec::new(),
+        alts: Vec::new(),
+        text,
+        split: false,
+    };
     for p in params_text
         .split(',')
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
-        params.push(parse_param(p)?);
+        rule.params.push(parse_param(p)?);
     }
-    let mut rule = FnRule {
-        params,
-        options: Vec::new(),
-        alts: Vec::new(),
-        text,
-    };
     let offset = text.len() - outputs_text.len();
     let mut r = Reader { text, pos: offset };
     loop {
@@ -958,6 +1589,10 @@ fn parse_rule(text: &'static str) -> std::result::Result<FnRule, String> {
     if !r.rest().is_empty() {
         return Err(format!("unexpected {:?}", r.rest()));
     }
+    rule.split = rule
+        .alts
+        .iter()
+        .any(|a| a.outputs.iter().any(|o| matches!(o, Output::Loop(..))));
     if rule.alts.iter().any(|a| a.outputs.iter().any(uses_count)) {
         for o in ["axis", "where", "include_initial"] {
             rule.options.push(o);
@@ -991,12 +1626,37 @@ fn parse_param(p: &'static str) -> std::result::Result<Param, String> {
         seq = Seq::Same;
         role = r;
     }
+    let mut positional = Vec::new();
     let role = match role {
         "1" => Role::Number,
         "%" => Role::Percent,
+        r if r.starts_with("unit(") && r.ends_with(')') => {
+            let n = &r[5..r.len() - 1];
+            if crate::units::registry::registry().get(n).is_none() {
+                return Err(format!("unit({n}): no such unit"));
+            }
+            Role::InUnit(n)
+        }
+        r if r.starts_with('<') && r.ends_with('>') => {
+            for w in r[1..r.len() - 1].split_whitespace() {
+                positional.push(var_index(w).ok_or_else(|| format!("bad variable in {p:?}"))?);
+            }
+            if positional.is_empty() {
+                return Err(format!("no variable in {p:?}"));
+            }
+            seq = Seq::Positional;
+            Role::Positional
+        }
         r if r.starts_with("d(") && r.ends_with(')') => Role::Interval(
             var_index(&r[2..r.len() - 1]).ok_or_else(|| format!("bad variable in {p:?}"))?,
         ),
+        r if r.starts_with("poly(") && r.ends_with(')') => {
+            let (b, a) = r[5..r.len() - 1]
+                .split_once('/')
+                .ok_or_else(|| format!("poly(B/A) expected in {p:?}"))?;
+            let var = |w: &str| var_index(w.trim()).ok_or_else(|| format!("bad variable in {p:?}"));
+            Role::Poly(var(b)?, var(a)?)
+        }
         r => Role::Var(var_index(r).ok_or_else(|| format!("bad role in {p:?}"))?),
     };
     Ok(Param {
@@ -1005,6 +1665,7 @@ fn parse_param(p: &'static str) -> std::result::Result<Param, String> {
         seq,
         passthrough,
         equality,
+        positional,
     })
 }
 
@@ -1038,9 +1699,28 @@ fn parse_alt(r: &mut Reader, rule: &mut FnRule) -> std::result::Result<Alt, Stri
         let o = if r.eat("-") {
             Output::Plain
         } else if r.eat("!") {
-            Output::Refuse
+            Output::Refuse(if r.eat("'") {
+                let rest = r.rest();
+                let end = rest
+                    .find('\'')
+                    .ok_or("a refusal's reason has no closing quote")?;
+                r.pos += end + 1;
+                Some(&rest[..end])
+            } else {
+                None
+            })
         } else {
-            Output::Unit(parse_expr(r, rule)?)
+            let e = parse_expr(r, rule)?;
+            if r.eat("for ") {
+                r.expect("k")?;
+                r.expect("in")?;
+                let lo = parse_int_term(r, rule)?;
+                r.expect("..")?;
+                let hi = parse_int_term(r, rule)?;
+                Output::Loop(e, lo, hi)
+            } else {
+                Output::Unit(e)
+            }
         };
         outputs.push(o);
         if r.eat("...") {
@@ -1086,12 +1766,29 @@ fn parse_term(r: &mut Reader, rule: &mut FnRule) -> std::result::Result<Expr, St
             r.expect("(")?;
             let e = match w {
                 "step" | "mul" => {
+                    let interval = w == "mul" && r.eat("d(");
                     let v = var_index(r.word()?).ok_or("step()/mul() take a variable")?;
+                    if interval {
+                        r.expect(")")?;
+                    }
                     if w == "step" {
                         Expr::Step(v)
                     } else {
-                        Expr::Product(v)
+                        Expr::Product(v, interval)
                     }
+                }
+                "poly" => {
+                    let b = var_index(r.word()?).ok_or("poly(B/A) takes variables")?;
+                    r.expect("/")?;
+                    let a = var_index(r.word()?).ok_or("poly(B/A) takes variables")?;
+                    Expr::Coef(b, a)
+                }
+                "unit" => {
+                    let n = r.word()?;
+                    if crate::units::registry::registry().get(n).is_none() {
+                        return Err(format!("unit({n}): no such unit"));
+                    }
+                    Expr::Named(n)
                 }
                 _ => {
                     let x = Box::new(parse_expr(r, rule)?);
@@ -1114,11 +1811,28 @@ fn parse_term(r: &mut Reader, rule: &mut FnRule) -> std::result::Result<Expr, St
         return Ok(atom);
     }
     let p = if r.eat("(") {
-        let num = r.int()?;
-        r.expect("/")?;
-        let den = r.int()?;
-        r.expect(")")?;
-        Exponent::Const(Rational::new(num, den).map_err(|e| e.to_string())?)
+        let first = parse_int_term(r, rule)?;
+        if r.eat("/") {
+            let Term::Int(num) = first else {
+                return Err("a fraction's numerator must be an integer".into());
+            };
+            let den = r.int()?;
+            r.expect(")")?;
+            Exponent::Const(Rational::new(num, den).map_err(|e| e.to_string())?)
+        } else {
+            let mut terms = vec![(false, first)];
+            loop {
+                if r.eat("+") {
+                    terms.push((false, parse_int_term(r, rule)?));
+                } else if r.eat("-") {
+                    terms.push((true, parse_int_term(r, rule)?));
+                } else {
+                    break;
+                }
+            }
+            r.expect(")")?;
+            Exponent::Sum(terms)
+        }
     } else if r.eat("@") {
         let k: usize = r.int()?.try_into().map_err(|_| "bad @k")?;
         if k >= rule.params.len() {
@@ -1133,19 +1847,52 @@ fn parse_term(r: &mut Reader, rule: &mut FnRule) -> std::result::Result<Expr, St
         Exponent::Const(Rational::new(r.int()?, 1).map_err(|e| e.to_string())?)
     } else {
         let o = r.word()?;
-        if !rule.options.contains(&o) {
-            rule.options.push(o);
+        if o == "k" {
+            Exponent::Sum(vec![(false, Term::Index)])
+        } else {
+            if !rule.options.contains(&o) {
+                rule.options.push(o);
+            }
+            Exponent::Option(o)
         }
-        Exponent::Option(o)
     };
     Ok(Expr::Pow(Box::new(atom), p))
+}
+
+/// An integer term: `12`, `-1`, `@0`, `k`, or an integer argument's name.
+fn parse_int_term(r: &mut Reader, rule: &mut FnRule) -> std::result::Result<Term, String> {
+    r.skip();
+    let rest = r.rest();
+    if rest.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+        return Ok(Term::Int(r.int()?));
+    }
+    if r.eat("@") {
+        let k: usize = r.int()?.try_into().map_err(|_| "bad @k")?;
+        if k >= rule.params.len() {
+            return Err(format!("@{k}: no such parameter"));
+        }
+        return Ok(Term::LastDim(k));
+    }
+    let w = r.word()?;
+    if w == "k" {
+        return Ok(Term::Index);
+    }
+    if !rule.options.contains(&w) {
+        rule.options.push(w);
+    }
+    Ok(Term::Option(w))
 }
 
 fn uses_count(o: &Output) -> bool {
     fn walk(e: &Expr) -> bool {
         match e {
             Expr::Prod(_) | Expr::CumProd(_) => true,
-            Expr::Var(_) | Expr::One | Expr::Step(_) | Expr::Product(_) => false,
+            Expr::Var(_)
+            | Expr::One
+            | Expr::Step(_)
+            | Expr::Product(..)
+            | Expr::Named(_)
+            | Expr::Coef(..) => false,
             Expr::Interval(x)
             | Expr::Sum(x)
             | Expr::Abs(x)
@@ -1154,7 +1901,7 @@ fn uses_count(o: &Output) -> bool {
             Expr::Mul(a, b) | Expr::Div(a, b) => walk(a) || walk(b),
         }
     }
-    matches!(o, Output::Unit(e) if walk(e))
+    matches!(o, Output::Unit(e) | Output::Loop(e, ..) if walk(e))
 }
 
 #[cfg(test)]

@@ -253,7 +253,9 @@ pub fn unknown_ufunc(name: &str) -> Error {
 /// array), in the exponent operand's own unit (a `%` exponent of 50 means
 /// 0.5); `None` when it varies per element.
 pub fn ufunc_plan(name: &str, operands: &[Operand], power_exponent: Option<f64>) -> Result<Plan> {
-    let &(_, nin, nout, class) = entry(name).ok_or_else(|| unknown_ufunc(name))?;
+    let Some(&(_, nin, nout, class)) = entry(name) else {
+        return special_ufunc_plan(name, operands);
+    };
     if operands.len() != nin as usize {
         return Err(Error::Invalid(format!(
             "{name} takes {nin} operand{}, got {}",
@@ -264,6 +266,45 @@ pub fn ufunc_plan(name: &str, operands: &[Operand], power_exponent: Option<f64>)
     let plan = apply(class, name, operands, power_exponent).map_err(|e| algebra_error(name, e))?;
     debug_assert_eq!(plan.outputs.len(), nout as usize, "{name}");
     Ok(plan)
+}
+
+/// A ufunc that is not NumPy's (scipy.special's `jv`, `gamma`, …): the rule
+/// `special.<name>` of the function table, its operands by position, so
+/// the ufunc and the Array API namespace's `special.<name>` share one rule.
+fn special_ufunc_plan(name: &str, operands: &[Operand]) -> Result<Plan> {
+    use super::functions::{function_plan, function_rule, Arg, FnCall, Seq, Value};
+    let full = format!("special.{name}");
+    let rule = match function_rule(&full) {
+        Some(rule) => rule?,
+        None => return Err(unknown_ufunc(name)),
+    };
+    if rule.params.len() != operands.len() || rule.params.iter().any(|p| p.seq != Seq::One) {
+        return Err(Error::Invalid(format!(
+            "{name} takes {} operands here, got {}",
+            rule.params.len(),
+            operands.len()
+        )));
+    }
+    let call = FnCall {
+        values: operands
+            .iter()
+            .map(|&operand| {
+                Value::One(Arg {
+                    operand,
+                    shape: None,
+                })
+            })
+            .collect(),
+        options: Vec::new(),
+    };
+    let p = function_plan(&full, &call)?;
+    Ok(plan(
+        p.inputs
+            .iter()
+            .map(|c| c.first().copied().unwrap_or(Convert::None))
+            .collect(),
+        p.outputs.into_iter().collect(),
+    ))
 }
 
 /// A same-unit plan for values that meet outside a ufunc (assignment, fill

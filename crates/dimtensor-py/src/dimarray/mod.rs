@@ -19,9 +19,12 @@ use pyo3::types::PyDict;
 use std::sync::OnceLock;
 
 use crate::dimension::PyDimension;
-use crate::errors::stripped;
-use crate::numpy::{as_array, convert_values, numpy};
+use crate::errors::{rule_err, stripped};
+use crate::numpy::{as_array, convert, convert_values, numpy};
+use crate::rules::Input;
 use crate::unit::{unit_arg, PyUnit};
+use dimtensor_core::rules::{self as core_rules, Out};
+use pyo3::types::{PyFloat, PyInt, PyList, PyTuple};
 
 #[pyclass(name = "DimArray", module = "dimtensor", frozen, weakref, subclass)]
 pub struct PyDimArray {
@@ -83,6 +86,110 @@ pub fn wrap(py: Python<'_>, data: &Bound<'_, PyAny>, unit: Unit) -> PyResult<Py<
     Ok(Py::new(py, PyDimArray::from_parts(data.unbind(), unit))?.into_any())
 }
 
+/// The items of nested lists and tuples, in order (`data` itself when it
+/// is neither).
+fn leaves<'py>(data: &Bound<'py, PyAny>, out: &mut Vec<Bound<'py, PyAny>>) -> PyResult<()> {
+    if data.is_instance_of::<PyList>() || data.is_instance_of::<PyTuple>() {
+        for item in data.try_iter()? {
+            leaves(&item?, out)?;
+        }
+    } else {
+        out.push(data.clone());
+    }
+    Ok(())
+}
+
+/// Whether `x` carries a unit (a DimArray, or another array type with
+/// `__dimtensor_unit__`); numbers are checked first, cheaply.
+fn is_quantity(x: &Bound<'_, PyAny>) -> bool {
+    if x.is_instance_of::<PyFloat>() || x.is_instance_of::<PyInt>() {
+        return false;
+    }
+    x.is_instance_of::<PyDimArray>() || x.hasattr("__dimtensor_unit__").unwrap_or(false)
+}
+
+/// Whether nested lists and tuples hold a quantity: stops at the first one
+/// and allocates nothing, so a long list of numbers costs little.
+fn holds_quantity(data: &Bound<'_, PyAny>) -> bool {
+    if data.is_instance_of::<PyFloat>() || data.is_instance_of::<PyInt>() {
+        return false;
+    }
+    if let Ok(list) = data.cast::<PyList>() {
+        list.iter().any(|x| holds_quantity(&x))
+    } else if let Ok(tuple) = data.cast::<PyTuple>() {
+        tuple.iter().any(|x| holds_quantity(&x))
+    } else {
+        is_quantity(data)
+    }
+}
+
+/// `data` with its leaves replaced, in order, by `done`.
+fn rebuild<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    done: &mut impl Iterator<Item = Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if data.is_instance_of::<PyList>() || data.is_instance_of::<PyTuple>() {
+        let items = data
+            .try_iter()?
+            .map(|item| rebuild(py, &item?, done))
+            .collect::<PyResult<Vec<_>>>()?;
+        return Ok(PyList::new(py, items)?.into_any());
+    }
+    done.next()
+        .ok_or_else(|| PyValueError::new_err("the data changed while it was read"))
+}
+
+/// `DimArray([DimArray(1, "m"), DimArray(2, "km")])`: the values of a
+/// (nested) sequence holding quantities, in the unit of the first quantity
+/// (or `target`), each converted as the rule table converts operands that
+/// meet (the scalars 0, ±inf and nan fit any unit; a plain number next to a
+/// length is an error). None when the sequence holds no quantity.
+fn from_quantities<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    target: Option<&Unit>,
+) -> PyResult<Option<(Bound<'py, PyAny>, Unit)>> {
+    if !(data.is_instance_of::<PyList>() || data.is_instance_of::<PyTuple>())
+        || !holds_quantity(data)
+    {
+        return Ok(None);
+    }
+    let mut items = Vec::new();
+    leaves(data, &mut items)?;
+    if let Some(lazy) = items.iter().find(|x| {
+        x.getattr("__dimtensor_lazy__")
+            .is_ok_and(|v| v.is_truthy().unwrap_or(false))
+    }) {
+        return Err(PyTypeError::new_err(format!(
+            "a DimArray holds computed values; call .compute() on the {} first",
+            lazy.get_type().name()?
+        )));
+    }
+    let target_unit = target.map(|t| PyUnit(t.clone()));
+    let unit_obj = target_unit.map(|t| Bound::new(py, t)).transpose()?;
+    let mut inputs = Vec::with_capacity(items.len() + 1);
+    if let Some(t) = &unit_obj {
+        inputs.push(Input::classify(t.as_any())?);
+    }
+    for x in &items {
+        inputs.push(Input::classify(x)?);
+    }
+    let ops: Vec<core_rules::Operand> = inputs.iter().map(Input::operand).collect();
+    let plan = core_rules::same_unit_plan("DimArray", &ops).map_err(|e| rule_err(py, e))?;
+    let unit = match plan.outputs.first() {
+        Some(Out::Unit(u)) => u.clone(),
+        _ => Unit::one(),
+    };
+    let skip = usize::from(unit_obj.is_some());
+    let mut done = Vec::with_capacity(items.len());
+    for (input, c) in inputs.iter().zip(plan.inputs.iter()).skip(skip) {
+        done.push(convert(py, input.data(), *c)?);
+    }
+    let values = rebuild(py, data, &mut done.into_iter())?;
+    Ok(Some((values, unit)))
+}
+
 /// dtypes whose values are no quantities: datetimes and durations (they
 /// carry a time unit of their own), text, bytes, records and objects.
 fn refuse_dtype(py: Python<'_>, arr: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -124,6 +231,11 @@ impl PyDimArray {
                 None => (src.clone(), d.unit_ref().clone()),
             };
             let arr = as_array(py, &values, dtype, copy)?;
+            refuse_dtype(py, &arr)?;
+            return Ok(PyDimArray::from_parts(arr.unbind(), unit));
+        }
+        if let Some((values, unit)) = from_quantities(py, data, target.as_ref())? {
+            let arr = as_array(py, &values, dtype, false)?;
             refuse_dtype(py, &arr)?;
             return Ok(PyDimArray::from_parts(arr.unbind(), unit));
         }
