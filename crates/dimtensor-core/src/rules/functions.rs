@@ -96,7 +96,7 @@ use super::reductions::{cumulative_product_unit, product_unit, sum_unit};
 use super::{algebra_error, mismatch, named, to_scale_one, unit_of, Convert, Operand, Out};
 use crate::error::{Error, Result};
 use crate::units::rational::Rational;
-use crate::units::registry::interval_of;
+use crate::units::temperature::interval_of;
 use crate::units::unit::Unit;
 
 /// Every function with a rule: `(names, rule)`.

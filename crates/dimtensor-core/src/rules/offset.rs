@@ -20,7 +20,8 @@ use smallvec::smallvec;
 use super::{mismatch, symbol, unit_of, Convert, Converts, Operand};
 use crate::error::{Error, Result};
 use crate::units::format::Format;
-use crate::units::registry::{interval_of, registry};
+use crate::units::temperature::interval_of;
+pub use crate::units::temperature::offset_error;
 use crate::units::unit::{close, Kind, Unit};
 
 /// What a temperature operand means to a same-unit operation.
@@ -37,22 +38,6 @@ pub enum OffsetRule {
     /// The result depends on the origin (hypot, fmod, gcd, …): points are
     /// an error.
     Reject,
-}
-
-/// An offset-unit error that names the unit and the two ways out (the one
-/// wording, also used by unit algebra).
-pub fn offset_error(name: &str, u: &Unit, problem: &str) -> Error {
-    let sym = symbol(u);
-    let absolute = symbol(&registry().to_base(u));
-    let delta = interval_of(u).map_or_else(
-        |_| "delta_degC".to_string(),
-        |d| d.to_string_in(Format::Ascii),
-    );
-    Error::Offset(format!(
-        "{name}: {problem}: a value in the offset unit '{sym}' is a point on a shifted scale, \
-         not an amount that scales; convert to the absolute unit '{absolute}' first, \
-         or use the interval unit '{delta}'"
-    ))
 }
 
 /// For operations whose result depends on where the scale puts zero.

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::units::rational::Rational;
-use crate::units::registry::interval_of;
+use crate::units::temperature::interval_of;
 use crate::units::unit::{close, Unit};
 
 /// The rule class of a ufunc; one function per class.

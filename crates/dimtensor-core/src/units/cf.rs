@@ -24,7 +24,7 @@ use rustc_hash::FxHashMap;
 use crate::error::{Error, Result};
 use crate::units::dimension::Dimension;
 use crate::units::format::Format;
-use crate::units::registry::interval_of;
+use crate::units::temperature::interval_of;
 use crate::units::unit::{Kind, Name, Unit};
 
 /// Which reading of unit names a parse uses.

@@ -8,4 +8,5 @@ pub mod format;
 pub mod parse;
 pub mod rational;
 pub mod registry;
+pub mod temperature;
 pub mod unit;

@@ -21,7 +21,8 @@ use rustc_hash::FxHashMap;
 use crate::error::{Error, Result};
 use crate::units::cf::{self, Dialect};
 use crate::units::rational::{superscript_value, Rational, SUPERSCRIPT_MINUS, SUPERSCRIPT_SLASH};
-use crate::units::registry::{interval_of, registry};
+use crate::units::registry::registry;
+use crate::units::temperature::interval_of;
 use crate::units::unit::Unit;
 
 /// Deepest parenthesis nesting accepted.

@@ -9,9 +9,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use crate::error::Result;
 use crate::units::dimension::Dimension;
-use crate::units::format::Format;
 use crate::units::unit::{close, Name, NameRef, Term, Unit};
 
 /// One SI prefix: symbol, ASCII symbol, long name, power of ten.
@@ -1154,33 +1152,4 @@ pub fn registry() -> &'static Registry {
 /// Looks up one registered name (no parsing).
 pub fn lookup(name: &str) -> Option<Unit> {
     registry().get(name).cloned()
-}
-
-/// The unit of a difference of two values in `u`. For a point (an offset
-/// unit) it is the interval unit of the same scale: `delta_degC` for degC,
-/// `delta_degF` for degF, `Δ<symbol>` for others. Any other unit is its own.
-pub fn interval_of(u: &Unit) -> Result<Unit> {
-    if !u.has_offset() {
-        return Ok(u.clone());
-    }
-    for name in ["delta_degC", "delta_degF"] {
-        if let Some(d) = registry().get(name) {
-            if d.dimension() == u.dimension() && close(d.scale(), u.scale()) {
-                return Ok(d.clone());
-            }
-        }
-    }
-    let name = Name {
-        unicode: format!("Δ{}", u.symbol()).into(),
-        ascii: format!("delta_{}", u.to_string_in(Format::Ascii)).into(),
-        latex: format!("\\Delta{{}}{}", u.to_string_in(Format::Latex)).into(),
-        cf: format!("delta_{}", u.to_string_in(Format::Cf)).into(),
-        udunits: false,
-    };
-    let difference = Unit::named(name, u.dimension(), u.scale(), 0.0)?;
-    if u.dimension() == Dimension::TEMPERATURE {
-        difference.into_interval()
-    } else {
-        Ok(difference)
-    }
 }

@@ -252,7 +252,7 @@ impl Unit {
     }
 
     fn offset_error(&self, op: &str) -> Error {
-        crate::rules::offset_error(op, self, "not defined for an offset unit")
+        crate::units::temperature::offset_error(op, self, "not defined for an offset unit")
     }
 
     /// Rejects products involving an offset unit (anything times 1 is fine).

@@ -225,3 +225,16 @@ impl<T: Float> Plan<T> {
         }
     }
 }
+
+impl Program {
+    /// How many block-sized scratch buffers an evaluation with every input
+    /// an array uses (per thread).
+    pub fn scratch_buffers(&self) -> usize {
+        let uniform: Vec<bool> = self
+            .nodes
+            .iter()
+            .map(|n| matches!(n, Node::Const(_)))
+            .collect();
+        allocate(&self.nodes, &uniform, &folds(&self.nodes, &uniform)).1
+    }
+}

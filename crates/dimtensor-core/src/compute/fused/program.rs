@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{ops::*, plan::*};
+use super::ops::*;
 use crate::{Error, Result};
 
 /// One node of a [`Program`]; operands are indices of earlier nodes.
@@ -240,17 +240,6 @@ impl Program {
     /// operation, `isnan`/`isinf`/`isfinite`, or `where` between such).
     pub fn is_boolean(&self) -> bool {
         self.boolean
-    }
-
-    /// How many block-sized scratch buffers an evaluation with every input
-    /// an array uses (per thread).
-    pub fn scratch_buffers(&self) -> usize {
-        let uniform: Vec<bool> = self
-            .nodes
-            .iter()
-            .map(|n| matches!(n, Node::Const(_)))
-            .collect();
-        allocate(&self.nodes, &uniform, &folds(&self.nodes, &uniform)).1
     }
 }
 
