@@ -10,12 +10,14 @@
 'J'
 """
 
-from dimtensor import _dimarray, constants, errors, units
+from dimtensor import _compat, _dimarray, constants, errors, units
 from dimtensor._core import DIMENSIONLESS, DimArray, Dimension, Unit, __version__
 from dimtensor._fusion import fused
+from dimtensor.errors import ConstraintError, DimensionError, UnitConversionError
 from dimtensor.functions import concatenate, dot, matmul, norm, split, stack
 
 _dimarray.install()
+_compat.install()
 # Registers the NumPy functions DimArray.__array_function__ handles.
 from dimtensor import _array_functions  # noqa: E402, F401
 
@@ -27,15 +29,21 @@ def __getattr__(name: str) -> object:
         from dimtensor.dask import DaskDimArray
 
         return DaskDimArray
+    if name in _compat.TOP_LEVEL:
+        # dimtensor 5.x names without a counterpart: importable, raise on use.
+        return _compat.top_level(name)
     raise AttributeError(f"module 'dimtensor' has no attribute {name!r}")
 
 
 __all__ = [
     "DIMENSIONLESS",
+    "ConstraintError",
     "DaskDimArray",
     "DimArray",
     "Dimension",
+    "DimensionError",
     "Unit",
+    "UnitConversionError",
     "__version__",
     "concatenate",
     "constants",
