@@ -145,13 +145,15 @@ def local(size: int, chunks: int, repeat: int) -> list[dict[str, Any]]:
     return rows
 
 
+def scheduler_tasks(client: Any) -> int:
+    return client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))  # type: ignore[no-any-return]
+
+
 def settle(client: Any, keep: int) -> None:
     """Waits until the cluster holds only the persisted inputs (``keep``
     tasks), so that no repeat finds a previous one's keys still there."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) <= keep:
-            return
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and scheduler_tasks(client) > keep:
         time.sleep(0.05)
 
 
@@ -175,7 +177,8 @@ def distributed(size: int, chunks: int, workers: int, repeat: int) -> dict[str, 
         p_raw = (rng.random((size, size), chunks=chunks) * 150 + 900).persist()
         t_raw = (rng.random((size, size), chunks=chunks) * 45 - 10).persist()
         wait([p_raw, t_raw])
-        keep = p_raw.npartitions + t_raw.npartitions
+        time.sleep(1.0)
+        keep = scheduler_tasks(client)  # the inputs (and their aliases) only
         p, t = DaskDimArray(p_raw, "hPa"), DaskDimArray(t_raw, "degC")
         r = constants.R.value
 
