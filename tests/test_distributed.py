@@ -110,6 +110,10 @@ def test_a_computed_result_crosses_as_raw_memory_not_a_pickle() -> None:
     back = deserialize(header, frames)
     assert type(back) is dt.DimArray and back.unit == dt.units.J
     np.testing.assert_array_equal(back._data, values)
+    # Workers account for a DimArray's memory by its values (spilling, pausing).
+    from dask.sizeof import sizeof
+
+    assert sizeof(dt.DimArray(np.zeros(10_000), "m")) >= 80_000
 
 
 def test_s3_store_read_by_the_workers(client: Client, s3) -> None:
