@@ -40,7 +40,6 @@ class UnavailableError(DimtensorError, NotImplementedError):
 
 __all__ = [
     "ConstraintError",
-    "DimTensorError",
     "DimensionError",
     "DimtensorError",
     "OffsetUnitError",

@@ -50,6 +50,10 @@ def _build() -> dict[str, Constant]:
 
 
 _EXTRA = _build()
+for _key, _const in _EXTRA.items():
+    if getattr(_const, "_key", None) is None:
+        # Unpickles as this very object (see _table._registered).
+        object.__setattr__(_const, "_key", _key)
 
 # The members of each submodule in dimtensor 5.2.
 MEMBERS_5X = {

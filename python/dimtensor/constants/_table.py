@@ -104,6 +104,10 @@ def _registered(key: str) -> Constant:
     for names in BY_MODULE.values():
         if key in names:
             return names[key]
+    from dimtensor.constants._legacy import EXTRA  # constants derived from the table
+
+    if key in EXTRA:
+        return EXTRA[key]
     raise KeyError(f"no CODATA constant {key!r}")
 
 
