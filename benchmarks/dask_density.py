@@ -10,10 +10,18 @@ computes the same numbers:
 - peak memory added during ``compute()`` (tracemalloc, which sees NumPy's
   allocations).
 
-Prints a markdown table of ratios (dimtensor / raw dask), writes JSON to
+Then, on a ``dask.distributed`` LocalCluster with worker processes (inputs
+persisted on the workers), the density computed by raw dask, by
+DaskDimArray (``compute()``, ``dask.compute``, ``persist()``) and as
+``.magnitude()`` (the DaskDimArray's dask array, computed by dask), side by
+side in the same run. Last, graph building at ~1e5 chunks: build time and
+task count against raw dask.
+
+Prints markdown tables of ratios (dimtensor / raw dask), writes JSON to
 ``benchmarks/results/dask_density.json``. No pass/fail.
 
-    python benchmarks/dask_density.py [--size 8000] [--chunks 1000] [--quick]
+    python benchmarks/dask_density.py [--size 8000] [--chunks 1000] [--workers 2]
+        [--graph-chunks 100000] [--quick] [--only local,distributed,graph]
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import math
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -81,15 +90,8 @@ def measure(
     return row
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", type=int, default=8000)
-    ap.add_argument("--chunks", type=int, default=1000)
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--quick", action="store_true", help="2000×2000 in 500×500 chunks")
-    args = ap.parse_args()
-    size, chunks = (2000, 500) if args.quick else (args.size, args.chunks)
-
+def local(size: int, chunks: int, repeat: int) -> list[dict[str, Any]]:
+    """The local schedulers (threads, synchronous): build, tasks, compute, memory."""
     rng = da.random.default_rng(0)
     v_raw = rng.random((size, size), chunks=chunks).persist()
     p_raw = (rng.random((size, size), chunks=chunks) * 150 + 900).persist()
@@ -109,7 +111,7 @@ def main() -> None:
         ),
     }
     rows = [
-        measure(name, ours, raw, args.repeat) | {"size": size, "chunks": chunks}
+        measure(name, ours, raw, repeat) | {"size": size, "chunks": chunks}
         for name, (ours, raw) in cases.items()
     ]
 
@@ -140,8 +142,161 @@ def main() -> None:
         "chunk. Targets: build ≤ 1.0×, no extra tasks, compute time ≤ 0.5× and memory "
         "added beyond the result ≤ 0.5× for the fused density; ≤ 1.0× otherwise."
     )
+    return rows
+
+
+def scheduler_tasks(client: Any) -> int:
+    return client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))  # type: ignore[no-any-return]
+
+
+def settle(client: Any, keep: int) -> None:
+    """Waits until the cluster holds only the persisted inputs (``keep``
+    tasks), so that no repeat finds a previous one's keys still there."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and scheduler_tasks(client) > keep:
+        time.sleep(0.05)
+
+
+def distributed(size: int, chunks: int, workers: int, repeat: int) -> dict[str, Any]:
+    """The density on a LocalCluster with worker processes, inputs persisted
+    on the workers: raw dask, DaskDimArray and ``.magnitude()``, interleaved."""
+    import dask
+    from distributed import Client, LocalCluster, wait
+
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        rng = da.random.default_rng(1)
+        p_raw = (rng.random((size, size), chunks=chunks) * 150 + 900).persist()
+        t_raw = (rng.random((size, size), chunks=chunks) * 45 - 10).persist()
+        wait([p_raw, t_raw])
+        time.sleep(1.0)
+        keep = scheduler_tasks(client)  # the inputs (and their aliases) only
+        p, t = DaskDimArray(p_raw, "hPa"), DaskDimArray(t_raw, "degC")
+        r = constants.R.value
+
+        def raw() -> Any:
+            return (p_raw * 100.0) / (r * (t_raw + 273.15))
+
+        def ours() -> DaskDimArray:
+            return p.to("Pa") / (constants.R * t.to("K"))
+
+        def persisted(x: Any) -> None:
+            wait(x.persist())
+
+        runs: dict[str, Callable[[], object]] = {
+            "raw_compute": lambda: raw().compute(),
+            "compute": lambda: ours().compute(),
+            "magnitude_compute": lambda: ours().magnitude().compute(),
+            "raw_dask_compute": lambda: dask.compute(raw()),
+            "dask_compute": lambda: dask.compute(ours()),
+            "raw_persist": lambda: persisted(raw()),
+            "persist": lambda: persisted(ours()),
+            "raw_sum": lambda: raw().sum().compute(),
+            "sum": lambda: ours().sum().compute(),
+        }
+        best = dict.fromkeys(runs, math.inf)
+        for _ in range(repeat):  # interleaved: drifts of the machine hit all alike
+            for name, run in runs.items():
+                settle(client, keep)
+                t0 = time.perf_counter()
+                run()
+                best[name] = min(best[name], time.perf_counter() - t0)
+    return {"size": size, "chunks": chunks, "workers": workers} | {
+        f"{k}_s": v for k, v in best.items()
+    }
+
+
+def graph_build(n_chunks: int, repeat: int) -> dict[str, Any]:
+    """Building the density's graph over ~``n_chunks`` chunks (tiny ones:
+    only the graph is measured), against raw dask."""
+    side = math.isqrt(n_chunks)
+    shape, chunks = (side * 4, side * 4), 4
+    p_raw, t_raw = da.ones(shape, chunks=chunks), da.zeros(shape, chunks=chunks)
+    p, t = DaskDimArray(p_raw, "hPa"), DaskDimArray(t_raw, "degC")
+    r = constants.R.value
+
+    def ours() -> Any:
+        return (p.to("Pa") / (constants.R * t.to("K"))).__dask_graph__()
+
+    def raw() -> Any:
+        return ((p_raw * 100.0) / (r * (t_raw + 273.15))).__dask_graph__()
+
+    row: dict[str, Any] = {"chunks": side * side}
+    row["build_s"], row["raw_build_s"] = best_time(ours, repeat), best_time(raw, repeat)
+    # Materializing every task (what a scheduler receives), and counting them.
+    t0 = time.perf_counter()
+    row["tasks"] = len(dict(ours()))
+    row["materialize_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    row["raw_tasks"] = len(dict(raw()))
+    row["raw_materialize_s"] = time.perf_counter() - t0
+    return row
+
+
+def ratio(row: dict[str, Any], ours: str, theirs: str, unit: str = "s") -> str:
+    scale = 1e3 if unit == "ms" else 1.0
+    return (
+        f"{row[ours] / row[theirs]:.2f}× "
+        f"({row[ours] * scale:.3g} {unit} vs {row[theirs] * scale:.3g} {unit})"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", type=int, default=8000)
+    ap.add_argument("--chunks", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=2, help="distributed: worker processes")
+    ap.add_argument("--graph-chunks", type=int, default=100_000)
+    ap.add_argument("--only", default="local,distributed,graph", help="sections to run")
+    ap.add_argument("--quick", action="store_true", help="2000×2000 in 500×500 chunks")
+    args = ap.parse_args()
+    size, chunks = (2000, 500) if args.quick else (args.size, args.chunks)
+    sections = set(args.only.split(","))
+    results: dict[str, Any] = {}
+    if "local" in sections:
+        results["local"] = local(size, chunks, args.repeat)
+    if "distributed" in sections:
+        results["distributed"] = row = distributed(size, chunks, args.workers, args.repeat)
+        print(
+            f"\n## On a LocalCluster ({args.workers} worker processes × 1 thread; {size}×{size} "
+            f"float64, chunks {chunks}², inputs persisted on the workers)\n"
+        )
+        print("| `x = P.to(Pa) / (R·T.to(K))` | time / raw dask's (best of runs) |")
+        print("|---|---|")
+        for label, ours, theirs in (
+            ("`x.compute()`", "compute_s", "raw_compute_s"),
+            ("`x.magnitude().compute()`", "magnitude_compute_s", "raw_compute_s"),
+            ("`dask.compute(x)`", "dask_compute_s", "raw_dask_compute_s"),
+            ("`x.persist()` (until done)", "persist_s", "raw_persist_s"),
+            ("`x.sum().compute()`", "sum_s", "raw_sum_s"),
+        ):
+            print(f"| {label} | {ratio(row, ours, theirs)} |")
+        print(
+            "\nRaw dask is `P*100/(R*(T+273.15))` computed the same way, interleaved "
+            "with ours in the same run. Target: ≤ 1.0× for compute() and persist()."
+        )
+    if "graph" in sections:
+        results["graph"] = row = graph_build(args.graph_chunks, args.repeat)
+        print(f"\n## Graph building at {row['chunks']:,} chunks\n")
+        print("| case | build (expression + graph) | tasks | materializing every task |")
+        print("|---|---|---|---|")
+        print(
+            f"| `P.to(Pa) / (R·T.to(K))` | {ratio(row, 'build_s', 'raw_build_s', 'ms')} "
+            f"| {row['tasks']:,} vs {row['raw_tasks']:,} "
+            f"| {ratio(row, 'materialize_s', 'raw_materialize_s')} |"
+        )
+        print("\nTargets: build ≤ 1.0×, no extra tasks.")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "dask_density.json").write_text(json.dumps(rows, indent=2))
+    (RESULTS / "dask_density.json").write_text(json.dumps(results, indent=2))
     print(f"\nwrote {RESULTS / 'dask_density.json'}")
 
 

@@ -10,9 +10,10 @@
 'J'
 """
 
-from dimtensor import _dimarray, constants, errors, units
+from dimtensor import _compat, _dimarray, constants, errors, units
 from dimtensor._core import DIMENSIONLESS, DimArray, Dimension, Unit, __version__
 from dimtensor._fused import fused
+from dimtensor.errors import ConstraintError, DimensionError, UnitConversionError
 from dimtensor.functions import (
     arange,
     concatenate,
@@ -27,6 +28,7 @@ from dimtensor.functions import (
 )
 
 _dimarray.install()
+_compat.install()
 
 
 def __getattr__(name: str) -> object:
@@ -36,15 +38,21 @@ def __getattr__(name: str) -> object:
         from dimtensor.dask import DaskDimArray
 
         return DaskDimArray
+    if name in _compat.TOP_LEVEL:
+        # dimtensor 5.x names without a counterpart: importable, raise on use.
+        return _compat.top_level(name)
     raise AttributeError(f"module 'dimtensor' has no attribute {name!r}")
 
 
 __all__ = [
     "DIMENSIONLESS",
+    "ConstraintError",
     "DaskDimArray",
     "DimArray",
     "Dimension",
+    "DimensionError",
     "Unit",
+    "UnitConversionError",
     "__version__",
     "arange",
     "concatenate",

@@ -13,6 +13,7 @@ assigned values are brought to the array's unit by ``_core.same_unit_plan``.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -211,8 +212,30 @@ def _repr_inline_(self: DimArray, max_width: int) -> str:
 
 
 def __reduce__(self: DimArray) -> tuple[Any, tuple[Any, Unit]]:
-    # The ndarray pickles itself (protocol 5 buffers out of band included).
+    # The ndarray pickles itself.
     return (_core._wrap, (self._data, self.unit))
+
+
+def __reduce_ex__(self: DimArray, protocol: int) -> tuple[Any, tuple[Any, ...]]:
+    """Pickle protocol 5 hands the values over as one flat byte buffer (out
+    of band where the pickler takes buffers): dask.distributed then moves a
+    DimArray as it moves an ndarray, without copies. NumPy's own buffer of a
+    2-d array is 2-d, which distributed's frame splitting copies."""
+    data = self._data
+    if (
+        protocol < 5
+        or type(self).__reduce__ is not __reduce__  # subclasses (Constant) pickle their own way
+        or not (data.flags.c_contiguous and data.dtype.kind in "biufc")
+        or data.dtype.hasobject
+    ):
+        return self.__reduce__()
+    flat = pickle.PickleBuffer(data.reshape(-1).view(np.uint8))
+    return (_from_buffer, (flat, data.dtype, data.shape, self.unit))
+
+
+def _from_buffer(buffer: Any, dtype: Any, shape: tuple[int, ...], unit: Unit) -> DimArray:
+    """A pickled DimArray (protocol 5), rebuilt on its buffer without a copy."""
+    return _core._wrap(np.frombuffer(buffer, dtype=dtype).reshape(shape), unit)
 
 
 def __deepcopy__(self: DimArray, memo: dict[int, Any]) -> DimArray:
@@ -444,6 +467,7 @@ _METHODS: dict[str, Any] = {
     "_repr_html_": _repr_html_,
     "_repr_inline_": _repr_inline_,
     "__reduce__": __reduce__,
+    "__reduce_ex__": __reduce_ex__,
     "__copy__": lambda self: copy(self),
     "__deepcopy__": __deepcopy__,
     "__array_function__": __array_function__,

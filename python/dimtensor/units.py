@@ -15,9 +15,29 @@ Any registered name works: symbols (``units.km``, ``units.µm``), long names
 
 from __future__ import annotations
 
-from dimtensor._core import Unit, lookup_unit, parse_cf_unit, parse_unit, unit_names
+from dimtensor._core import (
+    DIMENSIONLESS,
+    Dimension,
+    Unit,
+    lookup_unit,
+    parse_cf_unit,
+    parse_unit,
+    unit_names,
+)
 
 __all__ = ["Unit", "parse", "parse_cf"]
+
+# Names dimtensor 5.x's units module had that are not unit names of the
+# registry (the same objects as elsewhere, or the unit they named).
+_COMPAT = {
+    "dimensionless": lambda: Unit(""),
+    "m_per_s": lambda: parse_unit("m/s"),
+    "meters_per_second": lambda: parse_unit("m/s"),
+    "speed_of_light": lambda: Unit("c", Dimension(length=1, time=-1), 299792458.0),
+    "c": lambda: Unit("c", Dimension(length=1, time=-1), 299792458.0),
+    "Dimension": lambda: Dimension,
+    "DIMENSIONLESS": lambda: DIMENSIONLESS,
+}
 
 
 def parse(text: str, dialect: str = "default") -> Unit:
@@ -64,6 +84,8 @@ def parse_cf(text: str, metadata: str | None = None) -> tuple[Unit, str | None]:
 
 def __getattr__(name: str) -> Unit:
     unit = lookup_unit(name)
+    if unit is None and name in _COMPAT:
+        unit = _COMPAT[name]()
     if unit is None:
         raise AttributeError(f"dimtensor.units has no unit named {name!r}")
     globals()[name] = unit  # later lookups are plain attribute reads
@@ -71,4 +93,4 @@ def __getattr__(name: str) -> Unit:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | {n for n in unit_names() if n.isidentifier()})
+    return sorted(set(globals()) | set(_COMPAT) | {n for n in unit_names() if n.isidentifier()})

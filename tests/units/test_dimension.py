@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 NAMES = ("length", "mass", "time", "current", "temperature", "amount", "luminosity")
-I16_MAX = 2**15 - 1
+I32_MAX = 2**31 - 1
 
 
 # --- construction -----------------------------------------------------------------
@@ -100,13 +100,26 @@ def test_float_is_rounded_like_limit_denominator(x: float) -> None:
         assert abs(abs(got - exact) - abs(want - exact)) <= Fraction(1, 2**50)
 
 
-def test_float_with_unrepresentable_nearest_fraction_raises() -> None:
-    # The nearest fraction with denominator <= 1000 is -32861/660, whose
-    # numerator does not fit the internal exponent type.
-    x = -32861 / 660
-    assert abs(Fraction(x).limit_denominator(1000).numerator) > I16_MAX
-    with pytest.raises(DimensionError):
-        Dimension(length=x)
+@settings(max_examples=300, deadline=None)
+@given(st.floats(min_value=-(2.0**31) / 1000, max_value=2.0**31 / 1000, allow_nan=False))
+def test_every_float_dimtensor_5_accepted_is_accepted(x: float) -> None:
+    """dimtensor 5.x took any float as ``Fraction(x).limit_denominator(1000)``;
+    every such fraction whose numerator fits 32 bits is accepted here, exactly."""
+    want = Fraction(x).limit_denominator(1000)
+    got = Dimension(amount=x).amount
+    if got != want:
+        exact = Fraction(x)
+        assert abs(abs(got - exact) - abs(want - exact)) <= Fraction(1, 2**50)
+
+
+def test_wide_float_exponents() -> None:
+    # Numerators beyond 16 bits (dimtensor 5.x accepted them; so do we).
+    assert Dimension(length=-32861 / 660).length == Fraction(-32861, 660)
+    assert Dimension(mass=1e6).mass == 1_000_000
+    assert Dimension(time=123456.789).time == Fraction(123456789, 1000)
+    assert Dimension(length=float(I32_MAX)).length == I32_MAX
+    with pytest.raises(DimensionError, match="overflow"):
+        Dimension(length=float(I32_MAX + 1))
 
 
 @pytest.mark.parametrize(
@@ -130,13 +143,13 @@ def test_unknown_keyword_and_too_many_positionals_raise_type_error() -> None:
 @pytest.mark.parametrize(
     "value",
     [
-        I16_MAX + 1,
-        -(2**15),
+        I32_MAX + 1,
+        -(2**31),
         2**40,
         2**70,
         -(2**70),
-        Fraction(1, 2**20),
-        Fraction(2**20, 3),
+        Fraction(1, 2**40),
+        Fraction(2**40, 3),
         1e10,
         -1e300,
         float("inf"),
@@ -159,8 +172,9 @@ def test_i64_boundary_exponents_raise_dimension_error(value: object) -> None:
 
 
 def test_largest_exponent_is_accepted() -> None:
-    assert Dimension(length=I16_MAX).length == I16_MAX
-    assert Dimension(length=-I16_MAX).length == -I16_MAX
+    assert Dimension(length=I32_MAX).length == I32_MAX
+    assert Dimension(length=-I32_MAX).length == -I32_MAX
+    assert Dimension(length=Fraction(1, I32_MAX)).length == Fraction(1, I32_MAX)
 
 
 # --- algebra ----------------------------------------------------------------------
@@ -237,27 +251,29 @@ def test_rpow_is_type_error() -> None:
 
 
 def test_overflow_raises_dimension_error_never_wraps() -> None:
-    big = Dimension(length=20000)
+    big = Dimension(length=2_000_000_000)
     with pytest.raises(DimensionError):
         big**2
     with pytest.raises(DimensionError):
         big * big
     with pytest.raises(DimensionError):
-        Dimension(length=-20000) / big
+        Dimension(length=-2_000_000_000) / big
     with pytest.raises(DimensionError):
-        Dimension(length=I16_MAX) * LENGTH
+        Dimension(length=I32_MAX) * LENGTH
     with pytest.raises(DimensionError):
-        Dimension(length=Fraction(1, 30000)) * Dimension(length=Fraction(1, 29999))
+        Dimension(length=Fraction(1, 2_000_000_000)) * Dimension(length=Fraction(1, 1_999_999_999))
     with pytest.raises(DimensionError):
-        Dimension(length=300) ** 300
+        Dimension(length=50_000) ** 50_000
     with pytest.raises(DimensionError):
-        LENGTH**1e9
+        LENGTH**1e10
+    # What 16-bit exponents refused is exact now.
+    assert Dimension(length=300) ** 300 == Dimension(length=90_000)
     # The error is a DimtensorError and a ValueError, and its message says why.
     with pytest.raises(ValueError, match="overflow") as info:
         big**2
     assert isinstance(info.value, DimtensorError)
     # Operands are untouched.
-    assert big.length == 20000
+    assert big.length == 2_000_000_000
 
 
 # --- equality and hashing ---------------------------------------------------------

@@ -24,14 +24,17 @@ from hypothesis import strategies as st
 
 def test_exported_names() -> None:
     assert sorted(errors.__all__) == [
+        "ConstraintError",
         "DimensionError",
         "DimtensorError",
         "OffsetUnitError",
+        "UnavailableError",
         "UnitConversionError",
         "UnitParseError",
         "UnitStrippedError",
     ]
     assert dimtensor.errors is errors
+    assert errors.DimTensorError is errors.DimtensorError  # dimtensor 5.x's spelling
 
 
 def test_direct_bases_exactly_as_documented() -> None:
@@ -70,7 +73,8 @@ def test_classes_live_in_dimtensor_errors() -> None:
 
     for name in errors.__all__:
         cls = getattr(errors, name)
-        assert cls is getattr(core, name)
+        if name not in ("ConstraintError", "UnavailableError"):  # 5.x names, in Python
+            assert cls is getattr(core, name)
         assert cls.__module__ == "dimtensor.errors"
         assert cls.__name__ == name
         assert cls.__doc__
@@ -88,7 +92,7 @@ def test_classes_can_be_raised_and_caught_directly() -> None:
 
 def test_dimension_error_is_raised() -> None:
     with pytest.raises(DimensionError) as info:
-        Dimension(length=20000) ** 2
+        Dimension(length=2_000_000_000) ** 2
     assert type(info.value) is errors.DimensionError
 
 
@@ -115,7 +119,7 @@ def test_errors_are_value_errors_for_generic_handlers() -> None:
         lambda: units.parse("xyz"),
         lambda: units.m.conversion_factor(units.s),
         lambda: units.degC**2,
-        lambda: Dimension(length=20000) ** 2,
+        lambda: Dimension(length=2_000_000_000) ** 2,
     ):
         with pytest.raises(ValueError):
             op()
@@ -154,8 +158,8 @@ def test_parse_error_survives_pickling() -> None:
         ("m^(1/0)", 2, "denominator"),
         ("m¹ᐟ⁰", 1, "denominator"),
         ("m⁻", 2, "superscript"),
-        ("m^99999", 2, "overflow"),
-        ("m^-32768", 2, "overflow"),
+        ("m^9999999999", 2, "overflow"),
+        ("m^-2147483648", 2, "overflow"),
         ("1e999 m", 0, "finite"),
         ("0 m", 0, "positive"),
         ("days since 1970-01-01", 5, "since"),
@@ -195,8 +199,9 @@ def test_long_inputs_parse_or_fail_cleanly() -> None:
     # Linear, bounded: long products work, long garbage fails, nothing hangs.
     assert units.parse("m/m*" * 20_000 + "m") == units.m
     assert _parse_unit_uncached("(m)*" * 20_000 + "1") == units.m**20_000
+    assert units.parse("m " * 40_000) == units.m**40_000
     with pytest.raises(UnitParseError, match="overflow"):
-        units.parse("m " * 40_000)
+        units.parse("m^2000000000 " * 2)
     with pytest.raises(UnitParseError):
         units.parse("x" * 200_000)
     with pytest.raises(UnitParseError):
@@ -223,7 +228,7 @@ def test_empty_text_is_dimensionless(text: str) -> None:
         "(m",
         "m)",
         "((((((((((((((((((((((((((((((((((((m))))))))))))))))))))))))))))))))))))",
-        "m^99999",
+        "m^9999999999",
         "days since 1970-01-01",
         "seconds since 2000-01-01 00:00:00",
         "+",

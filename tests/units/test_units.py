@@ -451,9 +451,9 @@ def test_non_numeric_factors_raise_type_error(bad: object) -> None:
 
 def test_power_overflow_is_dimension_error() -> None:
     with pytest.raises(DimensionError):
-        units.m**40000
+        units.m ** (2**31)
     with pytest.raises(DimensionError):
-        (units.m**20000) * (units.m**20000)
+        (units.m**2_000_000_000) * (units.m**2_000_000_000)
 
 
 def test_scale_overflow_is_value_error() -> None:

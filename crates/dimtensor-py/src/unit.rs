@@ -415,7 +415,7 @@ impl PyUnit {
         py: Python<'py>,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
         let f = py.import("dimtensor._core")?.getattr("_unit_from_state")?;
-        let exps: Vec<(i16, i16)> = self
+        let exps: Vec<(i32, i32)> = self
             .0
             .dimension()
             .0

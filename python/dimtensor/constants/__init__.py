@@ -15,10 +15,11 @@ Submodules group them as in dimtensor 5.x: ``universal``,
 """
 
 from dimtensor.constants import atomic, derived, electromagnetic, physico_chemical, universal
+from dimtensor.constants._legacy import EXTRA as _EXTRA
 from dimtensor.constants._table import BY_MODULE as _BY_MODULE
 from dimtensor.constants._table import Constant
 
-for _names in _BY_MODULE.values():
+for _names in (*_BY_MODULE.values(), _EXTRA):
     globals().update(_names)
 
 __all__ = [
@@ -28,5 +29,5 @@ __all__ = [
     "electromagnetic",
     "physico_chemical",
     "universal",
-    *sorted(n for names in _BY_MODULE.values() for n in names),
+    *sorted({n for names in (*_BY_MODULE.values(), _EXTRA) for n in names}),
 ]

@@ -64,6 +64,16 @@ class Constant(DimArray):
         """Standard uncertainty divided by the magnitude of the value."""
         return self.uncertainty / abs(self.value) if self.value else 0.0
 
+    def to_dimarray(self) -> DimArray:
+        """The value as a plain 0-d DimArray in the constant's unit (a new
+        array; dimtensor 5.x's method). The uncertainty is not carried.
+
+        >>> from dimtensor import constants
+        >>> constants.c.to_dimarray()
+        DimArray(2.99792458e+08, unit='m/s')
+        """
+        return DimArray(self.value, self.unit)
+
     def to_value(self, unit: Unit | str | None = None) -> float:  # type: ignore[override]
         """The value in ``unit`` (default: the constant's own unit), as a float."""
         return self.value if unit is None else float(DimArray.to_value(self, unit))
@@ -94,6 +104,10 @@ def _registered(key: str) -> Constant:
     for names in BY_MODULE.values():
         if key in names:
             return names[key]
+    from dimtensor.constants._legacy import EXTRA  # constants derived from the table
+
+    if key in EXTRA:
+        return EXTRA[key]
     raise KeyError(f"no CODATA constant {key!r}")
 
 

@@ -1,6 +1,6 @@
 """CODATA 2022 constants: electromagnetic (dimtensor 5.x layout)."""
 
-from dimtensor.constants._table import BY_MODULE as _BY_MODULE
+from dimtensor.constants._legacy import members as _members
 
-globals().update(_BY_MODULE["electromagnetic"])
-__all__ = sorted(_BY_MODULE["electromagnetic"])
+globals().update(_members("electromagnetic"))
+__all__ = sorted(_members("electromagnetic"))

@@ -1,6 +1,6 @@
 """CODATA 2022 constants: universal (dimtensor 5.x layout)."""
 
-from dimtensor.constants._table import BY_MODULE as _BY_MODULE
+from dimtensor.constants._legacy import members as _members
 
-globals().update(_BY_MODULE["universal"])
-__all__ = sorted(_BY_MODULE["universal"])
+globals().update(_members("universal"))
+__all__ = sorted(_members("universal"))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import math
 import operator
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -73,7 +74,27 @@ def _affine(x: Any, a: float, b: float) -> Any:
 def _finalize(
     results: Any, finalize: Callable[..., Any], args: tuple[Any, ...], unit: Unit
 ) -> DimArray:
-    return _core._wrap(finalize(results, *args), unit)
+    values = finalize(results, *args)
+    if _on_remote_worker():
+        # Sent back to the client as raw memory, as an ndarray would be.
+        from dimtensor.dask.transfer import computed
+
+        return computed(values, unit)
+    return _core._wrap(values, unit)
+
+
+def _on_remote_worker() -> bool:
+    """Whether this runs in a dask.distributed worker that is not in the
+    client's process (whose results cross a connection)."""
+    if "distributed" not in sys.modules:
+        return False
+    from distributed import get_worker
+
+    try:
+        worker = get_worker()
+    except ValueError:
+        return False
+    return not str(worker.address).startswith("inproc://")
 
 
 def _rebuild(
@@ -123,7 +144,9 @@ class DaskDimArray:
             a, b = data._unit.conversion_affine(target)
             self._arr = None
             node, size = data._node()
-            self._pending = data._pending_like(_fused.affine(node, a, b), size=size + 1)
+            # Truth values stay truth values unless numbers are made of them.
+            boolean = data.dtype == np.bool_ and (a, b) == _IDENTITY
+            self._pending = data._pending_like(_fused.affine(node, a, b), boolean, size=size + 1)
             self._unit = target
             return
         if isinstance(data, DaskDimArray):
@@ -281,17 +304,22 @@ class DaskDimArray:
         return _rebuild, (rebuild, args, self._unit)
 
     def compute(self, **kwargs: Any) -> DimArray:
-        """Run the graph; a DimArray (0-d for full reductions)."""
+        """Run the graph; a DimArray (0-d for full reductions).
+
+        The dask array of magnitudes is computed exactly as raw dask code
+        would compute it, and the unit attached where the result arrives:
+        on a dask.distributed cluster nothing but the numbers travels, as
+        fast as raw dask. A fused chain on a local scheduler writes each
+        chunk straight into the preallocated result instead (no second copy).
+        """
         if self._arr is None and self._pending is not None and set(kwargs) <= {"scheduler"}:
             from dimtensor.dask import graphs
 
             get = graphs.local_get(self, kwargs.get("scheduler"))
             if get is not None:
-                # A fused chain on a local scheduler: chunks go straight into
-                # the preallocated result (no second copy of it).
                 return _core._wrap(self._pending.compute_into(get), self._unit)
-        (result,) = dask.base.compute(self, **kwargs)
-        return result  # type: ignore[no-any-return]
+        (values,) = dask.base.compute(self._data, **kwargs)
+        return _core._wrap(values, self._unit)
 
     def persist(self, **kwargs: Any) -> DaskDimArray:
         (result,) = dask.base.persist(self, **kwargs)
@@ -492,7 +520,30 @@ class DaskDimArray:
         return np.clip(self, min, max, **kwargs)
 
     def dot(self, other: Any) -> Any:
+        """``numpy.dot(self, other)`` lazily; the units multiply."""
         return np.dot(self, other)
+
+    def matmul(self, other: Any) -> Any:
+        """``self @ other`` lazily; the units multiply."""
+        return _apply_ufunc(np.matmul, (self, other))
+
+    def sqrt(self) -> Any:
+        """``numpy.sqrt(self)`` lazily: the unit's square root (``m²`` → ``m``).
+
+        >>> import numpy as np
+        >>> v = DaskDimArray(np.array([[3.0, 4.0], [6.0, 8.0]]), "m/s", chunks=1)
+        >>> (v**2).sum(axis=1).sqrt().compute()
+        DimArray([ 5., 10.], unit='m/s')
+        """
+        return _apply_ufunc(np.sqrt, (self,))
+
+    def abs(self) -> Any:
+        """``numpy.absolute(self)`` lazily; the unit is kept."""
+        return _apply_ufunc(np.absolute, (self,))
+
+    def norm(self, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
+        """``numpy.linalg.norm`` lazily, in this array's unit (as ``dimtensor.norm``)."""
+        return np.linalg.norm(self, ord=ord, axis=axis, keepdims=keepdims)
 
     # ---- shape ------------------------------------------------------------
     def __getitem__(self, key: Any) -> DaskDimArray:
@@ -625,6 +676,33 @@ class DaskDimArray:
         from dimtensor.dask.zarr_io import to_zarr
 
         return to_zarr(self, store, component=component, **kwargs)
+
+    @classmethod
+    def from_zarr(
+        cls,
+        url_or_store: Any,
+        component: str | None = None,
+        unit: Unit | str | None = None,
+        storage_options: dict[str, Any] | None = None,
+        chunks: Any = None,
+    ) -> DaskDimArray:
+        """A zarr array opened lazily, its unit from the ``units`` attribute
+        (the same as :func:`dimtensor.dask.from_zarr`).
+
+        ``url_or_store``: a path, an fsspec URL (``s3://``, ``file://``,
+        ``memory://``…, with ``storage_options`` for its filesystem), a zarr
+        store or a ``zarr.Array``. ``unit`` converts from the attribute's
+        unit, or overrides an attribute that is not a unit (with a warning).
+
+        >>> import numpy as np
+        >>> DaskDimArray(np.full(4, 15.0), "degC", chunks=2).to_zarr("memory://doc/t.zarr")
+        >>> t = DaskDimArray.from_zarr("memory://doc/t.zarr", unit="K")
+        >>> t.compute()
+        DimArray([288.15, 288.15, 288.15, 288.15], unit='K')
+        """
+        from dimtensor.dask.zarr_io import from_zarr
+
+        return from_zarr(url_or_store, component, unit, storage_options, chunks)
 
     # ---- constructors ----------------------------------------
     @classmethod

@@ -8,6 +8,13 @@ differences carry ``units_metadata = "temperature: difference"``.
 Reading is lazy (``dask.array.from_zarr``); a store without a ``units``
 attribute is an error unless the unit is given, never silently dimensionless.
 
+Stores are paths, zarr stores, opened ``zarr.Array`` objects or fsspec URLs
+(``file://``, ``memory://``, ``s3://``, ``gs://``…); ``storage_options`` go
+to the filesystem (for s3fs: ``{"anon": True}``, ``{"key": ..., "secret":
+...}``, ``{"client_kwargs": {"endpoint_url": ...}}``). Workers of a
+dask.distributed cluster open the store themselves, so a URL must be
+reachable from them.
+
 >>> import numpy as np, zarr
 >>> from dimtensor.dask import DaskDimArray, from_zarr, to_zarr
 >>> store = zarr.storage.MemoryStore()
@@ -21,6 +28,8 @@ DimArray([101325., 101325., 101325., 101325.], unit='Pa')
 from __future__ import annotations
 
 import os
+import sys
+import warnings
 from typing import Any
 
 import dask.array as da
@@ -44,14 +53,17 @@ def _where(store: Any, component: str | None) -> str:
     return text if component is None else f"{text} component {component!r}"
 
 
-def _open_array(store: Any, component: str | None, mode: str) -> Any:
+def _open_array(
+    store: Any, component: str | None, mode: str, storage_options: dict[str, Any] | None = None
+) -> Any:
     import zarr
 
     if isinstance(store, zarr.Array):
         return store
     if isinstance(store, os.PathLike):
         store = os.fspath(store)
-    return zarr.open_array(store=store, path=component or "", mode=mode)
+    options = {"storage_options": storage_options} if storage_options else {}
+    return zarr.open_array(store=store, path=component or "", mode=mode, **options)
 
 
 def _parse_attr(text: Any, where: str, metadata: Any = None) -> Unit:
@@ -68,31 +80,51 @@ def _parse_attr(text: Any, where: str, metadata: Any = None) -> Unit:
         ) from e
 
 
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first caller outside dimtensor (for warnings
+    raised inside a function of ours called through another of ours)."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def _as_unit(unit: Unit | str) -> Unit:
     return unit if isinstance(unit, Unit) else Unit.parse(unit)
 
 
 def from_zarr(
-    store: Any,
+    url_or_store: Any,
     component: str | None = None,
     unit: Unit | str | None = None,
+    storage_options: dict[str, Any] | None = None,
     chunks: Any = None,
 ) -> DaskDimArray:
     """Open a zarr array lazily as a :class:`DaskDimArray`.
 
-    ``store`` is a path, a zarr store or a ``zarr.Array``; ``component`` the
-    array's path inside a group. The unit is read from the ``units``
-    attribute (CF/UDUNITS syntax). With ``unit`` given and no attribute, the
-    data are taken to be in ``unit``; with both, the data are converted
-    lazily from the attribute's unit to ``unit``.
+    ``url_or_store`` is a path, an fsspec URL (``"s3://bucket/t.zarr"``,
+    ``"file:///data/t.zarr"``, ``"memory://t.zarr"``), a zarr store or a
+    ``zarr.Array``; ``component`` the array's path inside a group;
+    ``storage_options`` go to the fsspec filesystem of a URL. The unit is
+    read from the ``units`` attribute (CF/UDUNITS syntax).
+
+    ``unit`` says what the result is in: with no attribute, the data are
+    taken to be in ``unit``; with a readable attribute, the data are
+    converted lazily from it to ``unit`` (a unit of another dimension is a
+    ``UnitConversionError``, never a relabelling); with an attribute that is
+    not a unit (``"see documentation"``), ``unit`` overrides it and a
+    ``UserWarning`` says so. (CF time references, ``"days since …"``, read as
+    their time unit.)
 
     Raises :class:`~dimtensor.errors.DimtensorError` when there is no
     ``units`` attribute and no ``unit``, and
     :class:`~dimtensor.errors.UnitParseError` (naming the text) when the
-    attribute cannot be parsed. Nothing is read beyond the metadata.
+    attribute cannot be parsed and no ``unit`` is given. Nothing is read
+    beyond the metadata.
     """
-    where = _where(store, component)
-    z = _open_array(store, component, mode="r")
+    where = _where(url_or_store, component)
+    z = _open_array(url_or_store, component, "r", storage_options)
     data = da.from_zarr(z, chunks=chunks)
     attr = z.attrs.get(UNITS_ATTR)
     if attr is None:
@@ -102,8 +134,20 @@ def from_zarr(
                 "to say what unit its data are in"
             )
         return DaskDimArray(data, _as_unit(unit))
-    stored = DaskDimArray(data, _parse_attr(attr, where, z.attrs.get(METADATA_ATTR)))
-    return stored if unit is None else stored.to(unit)
+    metadata = z.attrs.get(METADATA_ATTR)
+    if unit is None:
+        return DaskDimArray(data, _parse_attr(attr, where, metadata))
+    target = _as_unit(unit)
+    try:
+        stored = _parse_attr(attr, where, metadata)
+    except UnitParseError as e:
+        warnings.warn(
+            f"{e}; taking the data to be in '{target}' as given by unit= (not converted)",
+            UserWarning,
+            stacklevel=_caller_level(),
+        )
+        return DaskDimArray(data, target)
+    return DaskDimArray(data, stored).to(target)
 
 
 def _check_shape(z: Any, x: DaskDimArray, where: str) -> None:
@@ -143,6 +187,7 @@ def to_zarr(
     store: Any,
     component: str | None = None,
     overwrite: bool = False,
+    storage_options: dict[str, Any] | None = None,
     **kwargs: Any,
 ) -> Any:
     """Write ``x`` to zarr, with its unit in the ``units`` attribute.
@@ -156,8 +201,10 @@ def to_zarr(
     (``"m s-1"`` equals ``"m/s"``) and the shapes match: otherwise
     :class:`~dimtensor.errors.DimtensorError` is raised before anything is
     written. ``overwrite=True`` replaces an existing array, unit included.
-    Other keyword arguments go to :func:`dask.array.to_zarr` (e.g.
-    ``compute=False``, or array-creation arguments such as ``compressors``).
+    ``store`` may be an fsspec URL, with ``storage_options`` for its
+    filesystem, as for :func:`from_zarr`. Other keyword arguments go to
+    :func:`dask.array.to_zarr` (e.g. ``compute=False``, or array-creation
+    arguments such as ``compressors``).
     """
     import zarr
 
@@ -176,7 +223,7 @@ def to_zarr(
         return da.to_zarr(x.data, store, **kwargs)
     if not overwrite:
         try:
-            existing = _open_array(store, component, mode="r+")
+            existing = _open_array(store, component, "r+", storage_options)
         except FileNotFoundError:
             existing = None
         if existing is not None:
@@ -190,4 +237,6 @@ def to_zarr(
         kwargs["overwrite"] = True
     if isinstance(store, os.PathLike):
         store = os.fspath(store)
+    if storage_options:
+        kwargs["storage_options"] = storage_options
     return da.to_zarr(x.data, store, component=component, attributes=attributes, **kwargs)

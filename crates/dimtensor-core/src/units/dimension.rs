@@ -66,15 +66,15 @@ impl Dimension {
 
     /// Integer exponents added (`sign` 1) or subtracted (-1) without a
     /// `Result` per exponent: the common case of unit algebra.
-    fn add_integers(&self, o: &Dimension, sign: i32) -> Option<Dimension> {
+    fn add_integers(&self, o: &Dimension, sign: i64) -> Option<Dimension> {
         // Branch-free over the seven exponents, so the loop vectorises.
         let mut out = [Rational::ZERO; N_BASE];
         let mut ok = true;
         for ((slot, a), b) in out.iter_mut().zip(self.0).zip(o.0) {
-            let v = a.numer() as i32 + sign * b.numer() as i32;
-            // i16::MIN is excluded (see Rational); overflow goes the slow way.
-            ok &= a.is_integer() & b.is_integer() & (v > i16::MIN as i32) & (v <= i16::MAX as i32);
-            *slot = Rational::int(v as i16);
+            let v = a.numer() as i64 + sign * b.numer() as i64;
+            // i32::MIN is excluded (see Rational); overflow goes the slow way.
+            ok &= a.is_integer() & b.is_integer() & (v > i32::MIN as i64) & (v <= i32::MAX as i64);
+            *slot = Rational::int32(v as i32);
         }
         ok.then_some(Dimension(out))
     }
@@ -152,8 +152,15 @@ mod tests {
     #[test]
     fn overflow_errors() {
         let l = Dimension::base(0);
-        let big = l.pow(Rational::int(20000)).unwrap();
+        let big = l.pow(Rational::new(2_000_000_000, 1).unwrap()).unwrap();
         assert!(big.mul(&big).is_err());
+        assert!(big.inv().div(&big).is_err());
         assert!(big.pow(Rational::int(2)).is_err());
+        // Beyond 16 bits is fine (dimtensor 5.x accepted such exponents).
+        let wide = l.pow(Rational::int(20000)).unwrap();
+        assert_eq!(
+            wide.mul(&wide).unwrap(),
+            l.pow(Rational::new(40000, 1).unwrap()).unwrap()
+        );
     }
 }

@@ -1,8 +1,10 @@
 //! Small exact fractions for dimension exponents.
 //!
-//! Exponents are kept as reduced `i16` fractions: seven of them make a
-//! `Dimension` of 28 bytes, cheap to copy, compare and hash. Every operation
-//! is checked; a result that does not fit is an error, never a wrap.
+//! Exponents are kept as reduced `i32` fractions: seven of them make a
+//! `Dimension` of 56 bytes, cheap to copy, compare and hash, and every float
+//! exponent up to ±2³¹−1 rounded to a denominator ≤ 1000 fits. Every
+//! operation is checked; a result that does not fit is an error, never a
+//! wrap.
 
 use std::fmt;
 
@@ -11,8 +13,8 @@ use crate::error::{Error, Result};
 /// A reduced fraction `num / den` with `den > 0`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
 pub struct Rational {
-    num: i16,
-    den: i16,
+    num: i32,
+    den: i32,
 }
 
 fn gcd(a: i128, b: i128) -> i128 {
@@ -25,7 +27,7 @@ fn gcd(a: i128, b: i128) -> i128 {
 
 fn overflow(what: &str) -> Error {
     Error::Dimension(format!(
-        "dimension exponent overflow in {what}: exponents are limited to fractions of 16-bit integers"
+        "dimension exponent overflow in {what}: exponents are limited to fractions of 32-bit integers"
     ))
 }
 
@@ -64,25 +66,40 @@ impl Rational {
 
     /// The integer `n`.
     pub const fn int(n: i16) -> Rational {
+        Rational {
+            num: n as i32,
+            den: 1,
+        }
+    }
+
+    /// The integer `n`, which must not be `i32::MIN` (no `Rational` holds it,
+    /// so that negation never overflows).
+    pub(crate) const fn int32(n: i32) -> Rational {
         Rational { num: n, den: 1 }
     }
 
     /// `num / den`, reduced. Errors on a zero denominator or overflow.
     pub fn new(num: i64, den: i64) -> Result<Rational> {
+        Rational::reduced(num as i128, den as i128)
+    }
+
+    /// `num / den` reduced from exact i128 values (sums and products of two
+    /// i32 fractions cannot overflow them).
+    fn reduced(num: i128, den: i128) -> Result<Rational> {
         if den == 0 {
             return Err(Error::Dimension("zero denominator in exponent".into()));
         }
-        // i128: reducing and negating any pair of i64 cannot overflow.
-        let (num, den) = (num as i128, den as i128);
+        // i128::MIN never arrives here (inputs are i64 or i32 products), so
+        // reducing and negating cannot overflow.
         let g = gcd(num, den).max(1);
         let (mut n, mut d) = (num / g, den / g);
         if d < 0 {
             n = -n;
             d = -d;
         }
-        // i16::MIN is excluded so that negation can never overflow.
-        match (i16::try_from(n), i16::try_from(d)) {
-            (Ok(num), Ok(den)) if num != i16::MIN => Ok(Rational { num, den }),
+        // i32::MIN is excluded so that negation can never overflow.
+        match (i32::try_from(n), i32::try_from(d)) {
+            (Ok(num), Ok(den)) if num != i32::MIN => Ok(Rational { num, den }),
             _ => Err(overflow(&format!("{num}/{den}"))),
         }
     }
@@ -93,7 +110,7 @@ impl Rational {
         if !x.is_finite() {
             return Err(Error::Dimension(format!("exponent {x} is not finite")));
         }
-        if x.abs() > i16::MAX as f64 {
+        if x.abs() > i32::MAX as f64 {
             return Err(overflow(&format!("{x}")));
         }
         // Convergents p/q of the continued fraction of x.
@@ -137,10 +154,10 @@ impl Rational {
         Ok(r)
     }
 
-    pub const fn numer(self) -> i16 {
+    pub const fn numer(self) -> i32 {
         self.num
     }
-    pub const fn denom(self) -> i16 {
+    pub const fn denom(self) -> i32 {
         self.den
     }
     pub const fn is_zero(self) -> bool {
@@ -158,16 +175,21 @@ impl Rational {
             return self
                 .num
                 .checked_add(o.num)
-                .filter(|&n| n != i16::MIN)
-                .map(Rational::int)
+                .filter(|&n| n != i32::MIN)
+                .map(Rational::int32)
                 .ok_or_else(|| overflow("addition"));
         }
-        let (a, b, c, d) = (self.num as i64, self.den as i64, o.num as i64, o.den as i64);
-        Rational::new(a * d + c * b, b * d)
+        let (a, b, c, d) = (
+            self.num as i128,
+            self.den as i128,
+            o.num as i128,
+            o.den as i128,
+        );
+        Rational::reduced(a * d + c * b, b * d)
     }
 
     pub fn neg(self) -> Rational {
-        // Sound: no constructor produces i16::MIN.
+        // Sound: no constructor produces i32::MIN.
         Rational {
             num: -self.num,
             den: self.den,
@@ -183,13 +205,13 @@ impl Rational {
             return self
                 .num
                 .checked_mul(o.num)
-                .filter(|&n| n != i16::MIN)
-                .map(Rational::int)
+                .filter(|&n| n != i32::MIN)
+                .map(Rational::int32)
                 .ok_or_else(|| overflow("power"));
         }
-        Rational::new(
-            self.num as i64 * o.num as i64,
-            self.den as i64 * o.den as i64,
+        Rational::reduced(
+            self.num as i128 * o.num as i128,
+            self.den as i128 * o.den as i128,
         )
     }
 }
@@ -264,16 +286,55 @@ mod tests {
 
     #[test]
     fn overflow_is_an_error() {
-        assert!(Rational::int(i16::MAX).add(Rational::ONE).is_err());
-        assert!(Rational::int(300).mul(Rational::int(300)).is_err());
-        assert!(Rational::new(1 << 20, 1).is_err());
+        assert!(Rational::int32(i32::MAX).add(Rational::ONE).is_err());
+        assert!(Rational::int32(-i32::MAX).sub(Rational::ONE).is_err());
+        assert!(Rational::int32(50_000)
+            .mul(Rational::int32(50_000))
+            .is_err());
+        assert!(Rational::new(1 << 40, 1).is_err());
+        assert!(Rational::new(i32::MIN as i64, 1).is_err());
         assert!(Rational::new(i64::MIN, 1).is_err());
         assert!(Rational::new(1, i64::MIN).is_err());
         assert!(Rational::new(i64::MIN, i64::MIN).unwrap() == Rational::ONE);
-        assert!(Rational::new(1, 30000)
+        assert!(Rational::new(1, 2_000_000_000)
             .unwrap()
-            .add(Rational::new(1, 29999).unwrap())
+            .add(Rational::new(1, 1_999_999_999).unwrap())
             .is_err());
+        // The widest fractions: sums and products are computed exactly first.
+        let big = Rational::new(i32::MAX as i64, i32::MAX as i64 - 2).unwrap();
+        assert!(big.add(big).is_err());
+        assert!(big.mul(big).is_err());
+        assert_eq!(big.sub(big).unwrap(), Rational::ZERO);
+    }
+
+    #[test]
+    fn wide_exponents_fit() {
+        // Numerators beyond 16 bits (dimtensor 5.x accepted any float).
+        assert_eq!(Rational::new(40_000, 1).unwrap().numer(), 40_000);
+        assert_eq!(
+            Rational::int(300).mul(Rational::int(300)).unwrap(),
+            Rational::int32(90_000)
+        );
+        assert_eq!(
+            Rational::new(1, 30000)
+                .unwrap()
+                .add(Rational::new(1, 29999).unwrap())
+                .unwrap(),
+            Rational::new(59999, 899_970_000).unwrap()
+        );
+        assert_eq!(
+            Rational::from_f64(1e6, 1000).unwrap(),
+            Rational::int32(1_000_000)
+        );
+        assert_eq!(
+            Rational::from_f64(-123_456.789, 1000).unwrap(),
+            Rational::new(-123_456_789, 1000).unwrap()
+        );
+        assert_eq!(
+            Rational::from_f64(2_147_483_647.0, 1000).unwrap(),
+            Rational::int32(i32::MAX)
+        );
+        assert!(Rational::from_f64(2_147_483_648.0, 1000).is_err());
     }
 
     #[test]
@@ -299,7 +360,7 @@ mod tests {
             Rational::from_f64(-0.0005, 1000).unwrap(),
             Rational::new(-1, 1000).unwrap()
         );
-        assert!(Rational::from_f64(1e9, 1000).is_err());
+        assert!(Rational::from_f64(1e10, 1000).is_err());
     }
 
     #[test]

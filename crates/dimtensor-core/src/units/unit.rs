@@ -348,7 +348,7 @@ impl Unit {
         let dim = self.dim.pow(p)?;
         let pw = |x: f64| {
             if p.is_integer() {
-                x.powi(p.numer() as i32)
+                x.powi(p.numer())
             } else {
                 x.powf(p.to_f64())
             }
