@@ -42,6 +42,7 @@ from dimtensor import _backend, _core, _functions, _fused
 from dimtensor._core import DimArray, Unit
 from dimtensor._functions.call import holds_quantity
 from dimtensor.dask.backend import DaskBackend, lazy_affine
+from dimtensor.dask.fused import Pending, chain
 from dimtensor.errors import UnitStrippedError
 
 __all__ = ["DASK", "DaskDimArray", "blockwise", "concatenate", "dot", "stack"]
@@ -132,7 +133,7 @@ class DaskDimArray:
 
     def __init__(self, data: Any, unit: Unit | str | None = None, chunks: Any = "auto") -> None:
         own: Unit | None
-        self._pending: _Pending | None = None
+        self._pending: Pending | None = None
         target = data._unit if isinstance(data, DaskDimArray) and unit is None else unit
         if (
             isinstance(data, DaskDimArray)
@@ -202,10 +203,10 @@ class DaskDimArray:
 
     def _pending_like(
         self, node: Any, boolean: bool = False, dtype: Any = None, size: int = 1
-    ) -> _Pending:
+    ) -> Pending:
         shape, chunks = self.shape, self.chunks
         dtype = np.dtype(dtype or self._compute_dtype())
-        return _Pending(node, shape, chunks, dtype, boolean, size)
+        return Pending(node, shape, chunks, dtype, boolean, size)
 
     def _compute_dtype(self) -> np.dtype[Any]:
         if self._pending is not None:
@@ -213,7 +214,7 @@ class DaskDimArray:
         return self._data.dtype
 
     @classmethod
-    def _from_pending(cls, pending: _Pending, unit: Unit) -> DaskDimArray:
+    def _from_pending(cls, pending: Pending, unit: Unit) -> DaskDimArray:
         obj = cls.__new__(cls)
         obj._arr, obj._pending, obj._unit = None, pending, unit
         return obj
@@ -870,7 +871,7 @@ def _apply_ufunc(
     convs, outs, constant = _core.ufunc_plan(name, list(inputs), exponent)
     targets = tuple(out) if isinstance(out, tuple) else (out,) * len(outs)
     if method == "__call__" and not kwargs and out is None and constant is None:
-        fused = _fuse(name, inputs, convs, outs)
+        fused = chain(DaskDimArray, name, inputs, convs, outs)
         if fused is not None:
             return fused
     raw_inputs = [DASK.raw(x) for x in inputs]
@@ -935,103 +936,3 @@ def blockwise(
     ``args`` alternate arrays (DaskDimArrays are unwrapped) and index strings."""
     raw = [DASK.raw(a) for a in args]
     return DaskDimArray(da.blockwise(func, out_ind, *raw, **kwargs), _as_unit(unit))
-
-
-# ---- fusion ----------------------------------------------------------------
-
-
-class _Pending:
-    """A chain of elementwise operations not yet in the graph: a node tree
-    (see dimtensor._fused) over dask arrays of one shape and chunking."""
-
-    __slots__ = ("boolean", "chunks", "dtype", "node", "shape", "size")
-
-    def __init__(
-        self,
-        node: Any,
-        shape: Any,
-        chunks: Any,
-        dtype: np.dtype[Any],
-        boolean: bool,
-        size: int = 1,
-    ) -> None:
-        self.node, self.shape, self.chunks = node, shape, chunks
-        self.dtype, self.boolean = dtype, boolean
-        # Operations in the chain (an upper bound: shared parts count twice).
-        self.size = size
-
-    def compute_into(self, get: Any) -> np.ndarray:
-        from dimtensor.dask import graphs
-
-        flat, leaves = _fused.compile(self.node)
-        key = _fused.program_key(flat, len(leaves))
-        out = np.dtype(bool) if self.boolean else self.dtype
-        return graphs.compute_into(key, tuple(flat), self.dtype.name, out, leaves, get)
-
-    def materialize(self) -> da.Array:
-        """One blockwise layer whose task body is the fused Rust kernel."""
-        if self.node[0] == "leaf":
-            return self.node[1]  # type: ignore[no-any-return]
-        flat, leaves = _fused.compile(self.node)
-        key = _fused.program_key(flat, len(leaves))
-        out = np.dtype(bool) if self.boolean else self.dtype
-        n_tasks = math.prod(len(c) for c in self.chunks)
-        threads = _fused.task_threads(n_tasks)
-        body = functools.partial(_fused.run, key, tuple(flat), self.dtype.name, threads=threads)
-        token = dask.base.tokenize(key, self.dtype.name, *leaves)
-        return da.map_blocks(
-            body,
-            *leaves,
-            dtype=out,
-            meta=np.empty((0,) * len(self.shape), dtype=out),
-            name=f"fused-{token}",
-        )
-
-
-# On truth values (``(t > x) & (p < y)``), the bitwise operators are the
-# logical ones, which the fused kernel runs.
-_ON_TRUTH_VALUES = {
-    "bitwise_and": "logical_and",
-    "bitwise_or": "logical_or",
-    "bitwise_xor": "logical_xor",
-    "invert": "logical_not",
-}
-
-
-def _fuse(name: str, inputs: Sequence[Any], convs: Any, outs: Any) -> DaskDimArray | None:
-    """``name(*inputs)`` as a longer fused chain, or None when it cannot join
-    one (other shapes or chunks, non-float data, non-elementwise operation)."""
-    arrays = [x for x in inputs if isinstance(x, DaskDimArray)]
-    if name in _ON_TRUTH_VALUES and all(
-        isinstance(x, DaskDimArray) and x._pending is not None and x._pending.boolean
-        for x in inputs
-    ):
-        name = _ON_TRUTH_VALUES[name]
-    if len(outs) != 1 or not _fused.fusable(name):
-        return None
-    if not arrays or not all(a._fusable() for a in arrays):
-        return None
-    if len({(a.shape, a.chunks) for a in arrays}) != 1:
-        return None
-    nodes = []
-    size = 1
-    for x in inputs:
-        if isinstance(x, DaskDimArray):
-            node, n = x._node()
-            nodes.append(node)
-            size += n
-        elif isinstance(x, DimArray) and x.ndim == 0 and x.dtype.kind in "fiu":
-            nodes.append(_fused.const(x._data.item()))
-        elif isinstance(x, Unit):
-            nodes.append(_fused.const(1.0))
-        elif isinstance(x, (int, float)) and not isinstance(x, bool):
-            nodes.append(_fused.const(x))
-        else:
-            return None
-    dtypes = {a._compute_dtype() for a in arrays}
-    dtype = np.dtype(np.float32) if dtypes == {np.dtype(np.float32)} else np.dtype(np.float64)
-    node = _fused.apply(name, nodes, convs)
-    boolean = name in _fused.BOOLEAN
-    unit = outs[0] if outs[0] is not None else _ONE
-    pending = arrays[0]._pending_like(node, boolean, dtype, min(size, _fused.CHAIN_LIMIT))
-    return DaskDimArray._from_pending(pending, unit)
