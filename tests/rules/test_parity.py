@@ -656,8 +656,6 @@ def ufunc_case(name: str, operands: tuple[Q, ...]) -> Case:
 
 @pytest.mark.parametrize("name", UFUNCS)
 def test_every_ufunc_on_dimarray_and_daskdimarray(name: str) -> None:
-    if name in ("isnat",):
-        pytest.skip("isnat is for datetimes, which DimArrays refuse")
     for operands in OPERANDS:
         case = ufunc_case(name, operands)
         expected = summary(outcome(case, eager))
