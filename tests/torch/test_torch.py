@@ -197,3 +197,36 @@ def test_parity_with_dimarray_and_jax():
         assert rn.unit == rj.unit == rt.unit
         np.testing.assert_allclose(np.asarray(rj.to_value()), rn._data, rtol=1e-6)
         np.testing.assert_allclose(rt.to_value().numpy(), rn._data, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.int64])
+def test_sums_that_convert_one_operand_match_converting_first(dtype):
+    # m + km runs as one torch.add(..., alpha=1000) on floats; every order,
+    # sign and the integer fallback give what converting by hand gives.
+    m = DimTensor(torch.tensor([1, 2, 3], dtype=dtype), "m")
+    km = DimTensor(torch.tensor([4, 5, 6], dtype=dtype), "km")
+    mv, kv = m.to_value(), km.to_value()
+    for got, want in (
+        (m + km, mv + kv * 1000),
+        (km + m, mv + kv * 1000),
+        (m - km, mv - kv * 1000),
+        (km - m, kv * 1000 - mv),
+        (torch.add(m, km), mv + kv * 1000),
+        (torch.sub(km, m), kv * 1000 - mv),
+    ):
+        assert got.unit in (u.m, u.km)
+        torch.testing.assert_close(got.to("m").to_value().double(), want.double())
+    # a temperature offset is no scale: degC + delta_degF converts first
+    t = DimTensor(torch.tensor([20.0]), "degC") + DimTensor(torch.tensor([9.0]), "delta_degF")
+    torch.testing.assert_close(t.to("degC").to_value(), torch.tensor([25.0]))
+
+
+def test_scaled_sums_carry_gradients():
+    x = q([1.0, 2.0], "m", requires_grad=True)
+    y = q([1.0, 1.0], "km", requires_grad=True)
+    (x - y).sum().backward()
+    torch.testing.assert_close(x.grad.to_value(), torch.tensor([1.0, 1.0]))
+    assert y.grad.unit == u.m / u.km
+    # -1000 m/km: the result's metres per kilometre of y, which is -1
+    torch.testing.assert_close(y.grad.to_value(), torch.tensor([-1000.0, -1000.0]))
+    torch.testing.assert_close(y.grad.to("").to_value(), torch.tensor([-1.0, -1.0]))

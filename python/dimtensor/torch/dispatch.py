@@ -163,6 +163,10 @@ def run_ufunc(spec: Ufunc, func: Any, args: Sequence[Any], kwargs: dict[str, Any
         if isinstance(k, Unit) and k.is_dimensionless:
             keys[1] = None  # its value was read (scale included) or is unknown
     convs, outs, const = plans.ufunc_plan(spec.rule, exponent, *keys)
+    if const is None and not spec.inplace and len(args) <= 2 and not kwargs:
+        fused = _scaled_sum(spec.rule, operands, convs)
+        if fused is not None:
+            return wrap(fused, outs[0])
     args, kwargs = list(args), dict(kwargs)
     for at, x, c in zip(spec.operands, operands, convs, strict=False):
         if c != IDENTITY or isinstance(x, (NumpyDimArray, Unit)):
@@ -186,6 +190,33 @@ def run_ufunc(spec: Ufunc, func: Any, args: Sequence[Any], kwargs: dict[str, Any
     if isinstance(result, tuple):
         return tuple(wrap(r, u, args) for r, u in zip(result, outs, strict=True))
     return wrap(result, outs[0], args)
+
+
+_ALPHA = {"add": torch.add, "subtract": torch.sub}
+
+
+def _scaled_sum(rule: str, operands: Sequence[Any], convs: Sequence[Any]) -> Any:
+    """``x + s·y`` or ``x − s·y`` in one pass, through torch's ``alpha=``,
+    where converting ``y`` first would take a pass (and a tensor) of its
+    own: ``m + km`` at the cost of a plain sum. None where it does not
+    apply (offsets, integers, compiled code, which fuses by itself)."""
+    fn = _ALPHA.get(rule)
+    if fn is None or len(operands) != 2:
+        return None
+    (sx, bx), (sy, by) = convs
+    if bx or by or (sx == 1.0 and sy == 1.0) or torch.compiler.is_compiling():
+        return None
+    x, y = operands
+    if not all(isinstance(t, torch.Tensor) and t.is_floating_point() for t in (x, y)):
+        return None
+    if sx == 1.0:
+        first, second, alpha = x, y, sy
+    elif sy == 1.0 and rule == "add":
+        first, second, alpha = y, x, sx
+    else:
+        return None
+    with PLAIN():
+        return fn(first, second, alpha=alpha)
 
 
 def _put(args: list[Any], kwargs: dict[str, Any], at: tuple[int, str], value: Any) -> None:
