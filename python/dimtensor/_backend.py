@@ -128,6 +128,48 @@ class Backend:
 
 NUMPY = Backend()
 
+
+class WrapperBackend(Backend):
+    """A backend whose quantity type wraps the library's array in ``_data``
+    and keeps the unit in ``_unit`` (dimtensor.jax.DimArray, DimTensor),
+    built without checks by ``cls._new(values, unit)``."""
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+
+    def wrap(self, values: Any, unit: Unit | None) -> Any:
+        return self.cls._new(values, unit if unit is not None else ONE)
+
+    def pending(self, values: Any) -> Any:
+        return self.cls._new(values, None)
+
+
+class UnitAttributes:
+    """The unit-facing attributes of a wrapper quantity type, whose ``_unit``
+    is None while its unit is not chosen yet (see ``pending``)."""
+
+    __slots__ = ()
+    _unit: Unit | None
+
+    @property
+    def unit(self) -> Unit:
+        """The unit (dimensionless while none is chosen)."""
+        u = self._unit
+        return u if u is not None else ONE
+
+    @property
+    def __dimtensor_unit__(self) -> Unit | None:
+        return self._unit
+
+    @property
+    def dimension(self) -> Any:
+        return self.unit.dimension
+
+    @property
+    def is_dimensionless(self) -> bool:
+        return self.unit.is_dimensionless
+
+
 # Backends other than NumPy register here (Dask on import of dimtensor.dask).
 _OTHERS: list[Backend] = []
 

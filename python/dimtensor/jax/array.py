@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from dimtensor import _backend, _core
-from dimtensor._backend import ONE, is_quantity
+from dimtensor._backend import ONE, UnitAttributes, is_quantity
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
 from dimtensor.errors import DimensionError, UnitStrippedError
@@ -52,7 +52,7 @@ def _values(data: Any) -> tuple[Any, Unit | None]:
 
 
 @jax.tree_util.register_pytree_node_class
-class DimArray:
+class DimArray(UnitAttributes):
     """A JAX array with a unit; immutable (update with ``x.at[i].set(v)``).
 
     ``DimArray(data, unit=None, dtype=None)`` takes JAX or NumPy arrays,
@@ -105,23 +105,7 @@ class DimArray:
         # JAX also unflattens with non-array leaves (axis specs, None): no checks.
         return cls._new(children[0], unit)
 
-    # ---- units ------------------------------------------------------------
-    @property
-    def unit(self) -> Unit:
-        return self._unit if self._unit is not None else ONE
-
-    @property
-    def __dimtensor_unit__(self) -> Unit | None:
-        return self._unit
-
-    @property
-    def dimension(self) -> Any:
-        return self.unit.dimension
-
-    @property
-    def is_dimensionless(self) -> bool:
-        return self.unit.is_dimensionless
-
+    # ---- units (unit, dimension, is_dimensionless: UnitAttributes) ---------
     def to(self, unit: Unit | str) -> DimArray:
         """The values converted to ``unit`` (one multiply, traced like any other)."""
         return DimArray(self, unit)

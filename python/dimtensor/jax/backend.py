@@ -15,7 +15,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from dimtensor._backend import IDENTITY, ONE, Backend
+from dimtensor._backend import IDENTITY, WrapperBackend
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
 
@@ -33,13 +33,10 @@ def jax_function(func: Callable[..., Any], name: str) -> Callable[..., Any]:
     return obj  # type: ignore[no-any-return]
 
 
-class JaxBackend(Backend):
+class JaxBackend(WrapperBackend):
     """dimtensor.jax.DimArray, and plain JAX arrays (tracers included) next to it."""
 
     name = "jax"
-
-    def __init__(self, cls: type) -> None:
-        self.cls = cls
 
     def owns(self, x: Any) -> bool:
         return isinstance(x, (self.cls, jax.Array))
@@ -60,12 +57,6 @@ class JaxBackend(Backend):
         # Python floats are weakly typed in JAX: float32 values stay float32.
         scaled = values * a
         return scaled + b if b else scaled
-
-    def wrap(self, values: Any, unit: Unit | None) -> Any:
-        return self.cls._new(values, unit if unit is not None else ONE)
-
-    def pending(self, values: Any) -> Any:
-        return self.cls._new(values, None)
 
     def function(self, func: Callable[..., Any], name: str) -> Callable[..., Any]:
         return jax_function(func, name)

@@ -11,20 +11,17 @@ from typing import Any
 
 import torch
 
-from dimtensor._backend import IDENTITY, ONE, Backend, is_quantity
+from dimtensor._backend import IDENTITY, WrapperBackend, is_quantity
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
 
 _PLAIN_CONTEXT = torch._C.DisableTorchFunctionSubclass
 
 
-class TorchBackend(Backend):
+class TorchBackend(WrapperBackend):
     """DimTensor, and plain tensors next to it."""
 
     name = "torch"
-
-    def __init__(self, cls: type) -> None:
-        self.cls = cls
 
     def owns(self, x: Any) -> bool:
         return isinstance(x, torch.Tensor)
@@ -51,12 +48,6 @@ class TorchBackend(Backend):
         with _PLAIN_CONTEXT():
             scaled = values * a
             return scaled + b if b else scaled
-
-    def wrap(self, values: Any, unit: Unit | None) -> Any:
-        return self.cls._new(values, unit if unit is not None else ONE)
-
-    def pending(self, values: Any) -> Any:
-        return self.cls._new(values, None)
 
     def function(self, func: Callable[..., Any], name: str) -> Callable[..., Any]:
         raise TypeError(f"dimtensor.torch has no NumPy function {name}; use torch's own")

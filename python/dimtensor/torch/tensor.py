@@ -15,7 +15,7 @@ from typing import Any
 import torch
 
 from dimtensor import _backend, _core
-from dimtensor._backend import ONE, is_quantity
+from dimtensor._backend import ONE, UnitAttributes, is_quantity
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
 
@@ -61,7 +61,7 @@ def _is_device(text: str) -> bool:
     return True
 
 
-class DimTensor(torch.Tensor):
+class DimTensor(UnitAttributes, torch.Tensor):
     """A tensor with a unit.
 
     ``DimTensor(data, unit=None, dtype=None, device=None, requires_grad=False)``
@@ -231,23 +231,6 @@ class DimTensor(torch.Tensor):
     __hash__ = torch.Tensor.__hash__
 
     # ---- units ----------------------------------------------------------------
-    @property
-    def unit(self) -> Unit:
-        u = self._unit
-        return u if u is not None else ONE
-
-    @property
-    def __dimtensor_unit__(self) -> Unit | None:
-        return self._unit
-
-    @property
-    def dimension(self) -> Any:
-        return self.unit.dimension
-
-    @property
-    def is_dimensionless(self) -> bool:
-        return self.unit.is_dimensionless
-
     def to(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         """``x.to("cm")`` / ``x.to(unit)``: converted to a unit (on the autograd
         graph); ``x.to(device)``, ``x.to(dtype)``: moved or cast, unit kept."""
