@@ -190,3 +190,27 @@ def test_divmod_of_two_dimarrays_was_a_type_error() -> None:
     np.testing.assert_array_equal(q._data, [3.0])
     assert r.unit == units.cm
     np.testing.assert_allclose(r._data, [10.0])
+
+
+# ---- Python scalars ---------------------------------------------------------------------------
+
+
+def test_float_of_50_percent_was_50_while_np_asarray_gave_0_5() -> None:
+    half = DimArray(50.0, "%")
+    assert float(half) == 0.5 == float(np.asarray(half))
+    assert int(DimArray(300.0, "%")) == 3
+    assert complex(half) == 0.5
+
+
+def test_math_sin_of_90_deg_was_sin_of_90_rad() -> None:
+    import math
+
+    assert math.sin(DimArray(90.0, "deg")) == pytest.approx(1.0)
+
+
+def test_float_of_1_5_km_silently_returned_1_5() -> None:
+    from dimtensor.errors import UnitStrippedError
+
+    for convert in (float, int, complex):
+        with pytest.raises(UnitStrippedError, match="km"):
+            convert(DimArray(1.5, "km"))
