@@ -192,6 +192,9 @@ def with_unit(values: Any, unit: Unit) -> Any:
     return NotImplemented
 
 
+_core._set_with_unit(with_unit)
+
+
 def backend_of(*xs: Any) -> Backend:
     """The backend of a call on ``xs``: the first registered one that owns
     an operand (lazy backends first), else NumPy."""

@@ -30,6 +30,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(unit::lookup_unit, m)?)?;
     m.add_function(wrap_pyfunction!(unit::unit_names, m)?)?;
     m.add_function(wrap_pyfunction!(unit::_unit_from_state, m)?)?;
+    m.add_function(wrap_pyfunction!(unit::_set_with_unit, m)?)?;
     m.add_function(wrap_pyfunction!(constants::codata_table, m)?)?;
     m.add_function(wrap_pyfunction!(dimarray::_wrap, m)?)?;
     m.add_function(wrap_pyfunction!(dimarray::_unit_pending, m)?)?;

@@ -8,8 +8,8 @@ use dimtensor_core::units::unit::{Kind, Name};
 use dimtensor_core::{registry, Dialect, Dimension, Format, Rational, Unit};
 use pyo3::basic::CompareOp;
 use pyo3::exceptions::{PyTypeError, PyValueError};
-use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyTuple};
 
 use crate::dimension::{extract_rational, is_real, no_modulus, PyDimension};
@@ -123,11 +123,22 @@ fn with_unit(py: Python<'_>, values: &Bound<'_, PyAny>, unit: Unit) -> PyResult<
     if values.is_instance_of::<crate::dimarray::PyDimArray>() {
         return Ok(py.NotImplemented());
     }
-    let backend = py.import(intern!(py, "dimtensor._backend"))?;
-    Ok(backend
-        .getattr(intern!(py, "with_unit"))?
-        .call1((values, PyUnit(unit)))?
-        .unbind())
+    match WITH_UNIT.get(py) {
+        Some(f) => Ok(f.bind(py).call1((values, PyUnit(unit)))?.unbind()),
+        None => Ok(py.NotImplemented()),
+    }
+}
+
+/// `unit * array` for other backends' raw arrays, handed down by the Python
+/// package when it loads (`dimtensor._backend.with_unit`): the binding calls
+/// it without importing the package above it.
+static WITH_UNIT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// Set the function that wraps another backend's raw array with a unit
+/// (once; later calls keep the first).
+#[pyfunction]
+pub fn _set_with_unit(py: Python<'_>, func: Py<PyAny>) {
+    let _ = WITH_UNIT.set(py, func);
 }
 
 /// A `Unit` or unit text.

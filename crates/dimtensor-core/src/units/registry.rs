@@ -167,7 +167,7 @@ struct Def {
     simplify: bool,
     /// UDUNITS-2 reads the CF name (`cf`, else the ASCII symbol), prefixed
     /// as this unit takes prefixes, as this very unit (checked against
-    /// udunits2 by tests/test_cf.py); when not, CF text writes the unit in
+    /// udunits2 by tests/units/test_cf.py); when not, CF text writes the unit in
     /// SI base units with its scale.
     udunits: bool,
 }
