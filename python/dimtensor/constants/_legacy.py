@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from dimtensor.constants._table import BY_MODULE, Constant
+from dimtensor.constants._table import BY_MODULE, Constant, register
 
 _ALL = {name: const for names in BY_MODULE.values() for name, const in names.items()}
 
@@ -51,9 +51,8 @@ def _build() -> dict[str, Constant]:
 
 _EXTRA = _build()
 for _key, _const in _EXTRA.items():
-    if getattr(_const, "_key", None) is None:
-        # Unpickles as this very object (see _table._registered).
-        object.__setattr__(_const, "_key", _key)
+    if getattr(_const, "_key", None) is None:  # not one of the table's own
+        register(_key, _const)
 
 # The members of each submodule in dimtensor 5.2.
 MEMBERS_5X = {

@@ -99,16 +99,23 @@ class Constant(DimArray):
         return f"{self.symbol} = {self.value:.10g}{unit} {spread}"
 
 
-def _registered(key: str) -> Constant:
-    """The CODATA constant registered under ``key`` (for unpickling)."""
-    for names in BY_MODULE.values():
-        if key in names:
-            return names[key]
-    from dimtensor.constants._legacy import EXTRA  # constants derived from the table
+# Every constant that unpickles as itself, by its key: the table's, and
+# the derived ones of _legacy.py, which register themselves.
+_BY_KEY: dict[str, Constant] = {}
 
-    if key in EXTRA:
-        return EXTRA[key]
-    raise KeyError(f"no CODATA constant {key!r}")
+
+def register(key: str, const: Constant) -> None:
+    """Make ``const`` unpickle as this very object, under ``key``."""
+    object.__setattr__(const, "_key", key)
+    _BY_KEY.setdefault(key, const)
+
+
+def _registered(key: str) -> Constant:
+    """The constant registered under ``key`` (for unpickling)."""
+    try:
+        return _BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"no CODATA constant {key!r}") from None
 
 
 def _build() -> dict[str, dict[str, Constant]]:
@@ -116,7 +123,7 @@ def _build() -> dict[str, dict[str, Constant]]:
     modules: dict[str, dict[str, Constant]] = {}
     for key, aliases, symbol, name, value, unc, unit, module in codata_table():
         const = Constant(symbol, name, value, unit, unc)
-        object.__setattr__(const, "_key", key)
+        register(key, const)
         names = modules.setdefault(module, {})
         for attr in (key, *aliases):
             names[attr] = const
