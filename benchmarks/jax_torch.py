@@ -94,7 +94,7 @@ def bench_torch_ops(device: str, repeats: int) -> list[dict[str, Any]]:
         x, y = torch.rand(n, device=device) + 1, torch.rand(n, device=device) + 1
         a, b, bk = DimTensor(x, "m"), DimTensor(y, "m"), DimTensor(y, "km")
         cases = _op_cases(a, b, bk, x, y)
-        number = 2000 if n == 1 else 20
+        number = 2000 if n == 1 else 200
         for name, (ours, raw) in cases.items():
             t_ours, t_raw = compare(ours, raw, sync, number, repeats)
             rows.append(

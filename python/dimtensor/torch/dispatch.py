@@ -50,7 +50,10 @@ def key(x: Any) -> Any:
 
 
 def shape(x: Any) -> tuple[int, ...]:
-    return tuple(int(n) for n in x.shape) if isinstance(x, torch.Tensor) else ()
+    if not isinstance(x, torch.Tensor):
+        return ()
+    with PLAIN():  # a subclass's .shape would go through __torch_function__
+        return tuple(int(n) for n in x.shape)
 
 
 def convert(x: Any, conv: Sequence[float]) -> Any:
@@ -78,14 +81,17 @@ def wrap(values: Any, unit: Unit | None, inputs: Sequence[Any] = ()) -> Any:
     return values
 
 
-def plain(x: Any, what: str) -> Any:
+def plain(x: Any, what: str | Callable[[], str]) -> Any:
     """An argument that takes no unit: a dimensionless DimTensor's values at
-    scale 1; a unit there would be dropped, so a dimensional one is refused."""
+    scale 1; a unit there would be dropped, so a dimensional one is refused.
+    ``what`` names the argument (or makes its name, only for the error)."""
     if isinstance(x, CLS):
         u = x._unit
         if u is None:
             return x
         if not u.is_dimensionless:
+            if callable(what):
+                what = what()
             raise UnitStrippedError(
                 f"{what} takes plain numbers here, not a DimTensor in '{u}': its unit would be "
                 "dropped; pass .to_value(unit) if you mean the numbers"
@@ -152,7 +158,40 @@ def _exponent(name: str, x: Any) -> float | None:
     return None
 
 
+def _pair(spec: Ufunc, func: Any, args: Sequence[Any]) -> Any:
+    """The common case, ``x ∘ y`` of two DimTensors whose plan converts
+    nothing or one operand of a sum, without the general path's argument
+    handling; None where it does not apply."""
+    x, y = args[spec.operands[0][0]], args[spec.operands[1][0]]
+    if type(x) is not CLS or type(y) is not CLS:
+        return None
+    ux, uy = x._unit, y._unit
+    if ux is None or uy is None:
+        return None
+    convs, outs, const = plans.ufunc_plan(spec.rule, None, ux, uy)
+    if const is not None:
+        return None
+    if convs[0] != IDENTITY or convs[1] != IDENTITY:
+        summed = _scaled_sum(spec.rule, (x, y), convs)
+        return None if summed is None else CLS._new(summed, outs[0], True)
+    with PLAIN():
+        result = (spec.call or func)(*args)
+    if type(result) is not torch.Tensor:
+        return None if result is NotImplemented else wrap(result, outs[0], args)
+    return CLS._new(result, outs[0], result is not x and result is not y)
+
+
 def run_ufunc(spec: Ufunc, func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    if (
+        not kwargs
+        and len(args) == 2
+        and len(spec.operands) == 2
+        and not spec.inplace
+        and spec.rule not in ("power", "float_power")
+    ):
+        done = _pair(spec, func, args)
+        if done is not None:
+            return done
     operands = [_arg(args, kwargs, at) for at in spec.operands]
     operands = [x for x in operands if x is not _MISSING]
     keys = [key(x) for x in operands]
@@ -389,11 +428,16 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
             done_pos.add(at[0])
         else:
             done_kw.add(at[1])
-    what = f"torch {_name(func)}"
     if spec.inplace:
         done_pos.add(0)
-    args = [a if i in done_pos else plain(a, what) for i, a in enumerate(args)]
-    kwargs = {k: (v if k in done_kw else plain(v, f"{what}'s {k}=")) for k, v in kwargs.items()}
+    if len(done_pos) < len(args):
+        what = f"torch {_name(func)}"
+        args = [a if i in done_pos else plain(a, what) for i, a in enumerate(args)]
+    if kwargs:
+        kwargs = {
+            k: (v if k in done_kw else plain(v, lambda k=k: f"torch {_name(func)}'s {k}="))
+            for k, v in kwargs.items()
+        }
     if spec.inplace:
         return _inplace(func, args, kwargs, units[0] if units else None)
     with PLAIN():
