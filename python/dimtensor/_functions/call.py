@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from dimtensor import _core
-from dimtensor._backend import Backend, is_quantity, unit_of
+from dimtensor._backend import IDENTITY, Backend, is_quantity, unit_of
 
 _ABSENT = object()
 
@@ -234,7 +234,7 @@ def call(
     pnames: list[str | None] = []
     values: list[list[Any] | None] = []
     for (names, seq, passthrough), hit in zip(r.params, resolved(func, name), strict=True):
-        pname = b.resolve(names, hit)
+        pname = hit if hit is not None else b.resolve(names, hit)
         v = b.get(pname)
         pnames.append(pname)
         if v is _ABSENT or v is None or (passthrough and _passes(v)):
@@ -262,13 +262,16 @@ def call(
     for (_, seq, passthrough), pname, vals, cs in zip(r.params, pnames, values, convs, strict=True):
         if vals is None or pname is None:
             continue
+        if seq == "one":  # the common case, without the lists
+            c = cs[0]
+            x = backend.raw(vals[0])
+            b.set(pname, x if c == IDENTITY else backend.convert(x, c))
+            continue
         if seq == "positional":
             vals = [x for element in vals for x in element]
         done = [backend.convert(backend.raw(x), c) for x, c in zip(vals, cs, strict=True)]
         v = b.get(pname)
-        if seq == "one":
-            b.set(pname, done[0])
-        elif seq == "positional":
+        if seq == "positional":
             it = iter(done)
             b.set(pname, [_rebuild(e, passthrough, it) for e in v])
         elif isinstance(v, (list, tuple)) and seq == "same":
@@ -309,6 +312,12 @@ def wrap_results(
 ) -> Any:
     """Each result with its unit (the last unit applies to further results;
     None: a plain result; ``pending``: its unit is not chosen yet)."""
+    if not isinstance(result, (tuple, list)) and units:  # the common case, one result
+        if pending and pending[0]:
+            return backend.pending(result)
+        if units[0] is None and not wrap_plain:
+            return result
+        return backend.wrap(result, units[0])
     fresh = pending or [False] * len(units)
 
     def one(values: Any, i: int) -> Any:
