@@ -15,6 +15,8 @@ from dimtensor._backend import IDENTITY, WrapperBackend, is_quantity
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
 
+from . import dispatch, plans
+
 _PLAIN_CONTEXT = torch._C.DisableTorchFunctionSubclass
 
 
@@ -28,8 +30,7 @@ class TorchBackend(WrapperBackend):
 
     def raw(self, x: Any) -> Any:
         if isinstance(x, self.cls):
-            with _PLAIN_CONTEXT():
-                return x.as_subclass(torch.Tensor)
+            return dispatch.bare(x)
         if isinstance(x, NumpyDimArray):
             return torch.as_tensor(x._data)
         if isinstance(x, Unit):
@@ -81,5 +82,5 @@ class TorchBackend(WrapperBackend):
         if out._unit is None:
             out._unit = unit
         with _PLAIN_CONTEXT():
-            out.copy_(self.convert(values, unit.conversion_affine(out._unit)))
+            out.copy_(self.convert(values, plans.conversion(unit, out._unit)))
         return out

@@ -49,6 +49,16 @@ def key(x: Any) -> Any:
     return number_key(x)
 
 
+def bare(x: torch.Tensor) -> torch.Tensor:
+    """A DimTensor's values as a plain tensor: its memory, on its autograd
+    graph. Dynamo cannot trace ``as_subclass`` from a subclass; a view
+    taken with torch functions disabled is plain there."""
+    with PLAIN():
+        if torch.compiler.is_compiling():
+            return x.view_as(x)
+        return x.as_subclass(torch.Tensor)
+
+
 def shape(x: Any) -> tuple[int, ...]:
     if not isinstance(x, torch.Tensor):
         return ()
@@ -275,7 +285,7 @@ def _inplace(func: Any, args: list[Any], kwargs: dict[str, Any], unit: Unit | No
     if own is None:  # a tensor whose unit is not chosen yet takes the result's
         target._unit = own = unit if unit is not None else ONE
     result_unit = unit if unit is not None else ONE
-    a, b = result_unit.conversion_affine(own)  # DimensionError across dimensions
+    a, b = plans.conversion(result_unit, own)  # DimensionError across dimensions
     if (a, b) == IDENTITY:
         with PLAIN():
             func(*args, **kwargs)
@@ -294,7 +304,7 @@ def deliver(values: Any, unit: Unit | None, out: Any) -> Any:
     if isinstance(out, CLS):
         if out._unit is None:
             out._unit = unit if unit is not None else ONE
-        conv = (unit or ONE).conversion_affine(out._unit)
+        conv = plans.conversion(unit or ONE, out._unit)
         with PLAIN():
             out.copy_(convert(values, conv))
         return out

@@ -12,24 +12,17 @@ plain tensor or number, ``WILD`` for what meets any unit (the numbers 0,
 from __future__ import annotations
 
 import math
+import types
 from collections.abc import Callable
 from typing import Any
+
+from torch.compiler import is_compiling
 
 from dimtensor import _core
 from dimtensor._core import Unit
 
 # The core classifies the bare number 0.0 as "meets any unit".
 WILD = 0.0
-
-_UNITS: dict[Unit, Unit] = {}
-
-
-def intern(unit: Unit | None) -> Unit | None:
-    """One Unit object per value: compiled code guards on the identity of
-    the units it was traced with, so equal units must be the same object."""
-    if unit is None:
-        return None
-    return _UNITS.setdefault(unit, unit)
 
 
 def constant(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -40,10 +33,71 @@ def constant(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+# Every unit seen, once, as an attribute of a module of its own (``u0``,
+# ``u1``, ...). Compiled code guards on the identity of the units it was
+# traced with, so equal units must be the same object. The plans below
+# answer with these attribute names, which Dynamo keeps as plain
+# constants, and the units are read from the module outside them: Dynamo
+# reads a module's attributes live, so a unit first seen while tracing is
+# there when the next plan names it, with a source to guard on.
+UNITS = types.ModuleType("dimtensor.torch.units_seen")
+_NAMES: dict[Unit, str] = {}
+_ONE: dict[Unit, Unit] = {}
+
+
+@constant
+def unit_name(unit: Unit | None) -> str | None:
+    """The unit's attribute name in :data:`UNITS` (None for None); run by
+    Dynamo while it traces (units have a C hash it cannot trace into)."""
+    if unit is None:
+        return None
+    found = _NAMES.get(unit)
+    if found is None:
+        found = _NAMES[unit] = f"u{len(_NAMES)}"
+        setattr(UNITS, found, unit)
+        _ONE[unit] = unit
+    return found
+
+
+def intern(unit: Unit | None) -> Unit | None:
+    """The one Unit object of this value."""
+    if unit is None:
+        return None
+    if is_compiling():
+        return getattr(UNITS, unit_name(unit))  # type: ignore[arg-type]
+    found = _ONE.get(unit)
+    if found is None:
+        unit_name(unit)
+        found = unit
+    return found
+
+
+@constant
+def parsed(text: str) -> str:
+    """The attribute name in :data:`UNITS` of the unit ``text`` names."""
+    return unit_name(Unit.parse(text))  # type: ignore[return-value]
+
+
+@constant
+def conversion(source: Unit, target: Unit) -> tuple[float, float]:
+    """``(scale, offset)`` from ``source`` to ``target`` (a DimensionError
+    across dimensions, at trace time under ``torch.compile``)."""
+    return source.conversion_affine(target)
+
+
+def _units(names: tuple[str | None, ...]) -> tuple[Unit | None, ...]:
+    if len(names) == 1:
+        n = names[0]
+        return (None if n is None else getattr(UNITS, n),)
+    return tuple(None if n is None else getattr(UNITS, n) for n in names)
+
+
 def number_key(x: Any) -> Any:
     if isinstance(x, bool):
         return None
-    if isinstance(x, (int, float)):
+    if isinstance(x, int):  # no isinf for ints: Dynamo may trace them as symbols
+        return WILD if x == 0 else None
+    if isinstance(x, float):
         return WILD if x == 0 or math.isinf(x) or math.isnan(x) else None
     return None
 
@@ -85,14 +139,31 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
     return value
 
 
+# Each plan is computed once per key, with its units interned, and read
+# from the cache in eager code. Under torch.compile it is read through a
+# constant function that answers with the units' names (see UNITS).
 # Dynamo hands a constant function its arguments one by one (a Unit is an
 # opaque object to it, readable only at the top level): units are passed as
 # separate arguments, the structure around them as plain constants.
 
 
-@constant
+def _named(plan: tuple[Any, ...], at: int) -> tuple[Any, ...]:
+    """``plan`` with its units (the tuple at index ``at``) as names."""
+    return (*plan[:at], tuple(unit_name(u) for u in plan[at]), *plan[at + 1 :])
+
+
+def _unnamed(plan: tuple[Any, ...], at: int) -> tuple[Any, ...]:
+    return (*plan[:at], _units(plan[at]), *plan[at + 1 :])
+
+
 def ufunc_plan(name: str, exponent: float | None, *keys: Any) -> Any:
     """``(convs, units, constant)`` of ufunc ``name`` (see ``_core.ufunc_plan``)."""
+    if is_compiling():
+        return _unnamed(_ufunc_names(name, exponent, *keys), 1)
+    return _ufunc(name, exponent, keys)
+
+
+def _ufunc(name: str, exponent: float | None, keys: tuple[Any, ...]) -> Any:
     k = (name, keys, exponent)
     found = _UFUNC.get(k)
     if found is None:
@@ -103,10 +174,20 @@ def ufunc_plan(name: str, exponent: float | None, *keys: Any) -> Any:
 
 
 @constant
+def _ufunc_names(name: str, exponent: float | None, *keys: Any) -> Any:
+    return _named(_ufunc(name, exponent, keys), 1)
+
+
 def function_plan(name: str, layout: tuple[Any, ...], options: tuple[Any, ...], *keys: Any) -> Any:
     """``(convs, units, repeat, known)`` of function ``name``. ``layout`` holds
     per rule parameter None (absent) or the shapes of its operands, whose
     keys follow in ``keys``, in order."""
+    if is_compiling():
+        return _unnamed(_function_names(name, layout, options, *keys), 1)
+    return _function(name, layout, options, keys)
+
+
+def _function(name: str, layout: tuple[Any, ...], options: tuple[Any, ...], keys: Any) -> Any:
     k = (name, layout, options, keys)
     found = _FUNCTION.get(k)
     if found is None:
@@ -116,28 +197,39 @@ def function_plan(name: str, layout: tuple[Any, ...], options: tuple[Any, ...], 
             for shapes in layout
         ]
         convs, units, repeat, known, _ = _core.function_plan(name, values, dict(options))
-        found = _remember(
-            _FUNCTION,
-            k,
-            (
-                tuple(tuple(c) for c in convs),
-                tuple(intern(u) for u in units),
-                repeat,
-                known,
-            ),
-        )
+        plan = (tuple(tuple(c) for c in convs), tuple(intern(u) for u in units), repeat, known)
+        found = _remember(_FUNCTION, k, plan)
     return found
 
 
 @constant
+def _function_names(
+    name: str, layout: tuple[Any, ...], options: tuple[Any, ...], *keys: Any
+) -> Any:
+    return _named(_function(name, layout, options, keys), 1)
+
+
 def same_unit_plan(what: str, *keys: Any) -> Any:
     """``(unit, convs)``: operands brought to one unit (assignment, fills)."""
+    if is_compiling():
+        n, convs = _same_unit_names(what, *keys)
+        return (None if n is None else getattr(UNITS, n)), convs
+    return _same_unit(what, keys)
+
+
+def _same_unit(what: str, keys: tuple[Any, ...]) -> Any:
     k = (what, keys)
     found = _SAME.get(k)
     if found is None:
         unit, convs = _core.same_unit_plan(what, [_operand(key, None) for key in keys])
         found = _remember(_SAME, k, (intern(unit), tuple(convs)))
     return found
+
+
+@constant
+def _same_unit_names(what: str, *keys: Any) -> Any:
+    unit, convs = _same_unit(what, keys)
+    return unit_name(unit), convs
 
 
 def function_plan_of(name: str, params: Any, options: tuple[Any, ...] = ()) -> Any:

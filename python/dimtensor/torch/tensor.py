@@ -9,7 +9,6 @@ refuses the ones it has no rule for.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import torch
@@ -30,14 +29,13 @@ PLAIN = dispatch.PLAIN
 def _as_unit(unit: Unit | str | None) -> Unit:
     if unit is None:
         return ONE
-    return unit if isinstance(unit, Unit) else Unit.parse(unit)
+    return unit if isinstance(unit, Unit) else getattr(plans.UNITS, plans.parsed(unit))
 
 
 def _values(data: Any) -> tuple[torch.Tensor, Unit | None]:
     """A plain tensor and the unit it comes with (None: plain data)."""
     if isinstance(data, DimTensor):
-        with PLAIN():
-            return data.as_subclass(torch.Tensor), data._unit
+        return dispatch.bare(data), data._unit
     if isinstance(data, torch.Tensor):
         return data, None
     if isinstance(data, NumpyDimArray):
@@ -47,18 +45,25 @@ def _values(data: Any) -> tuple[torch.Tensor, Unit | None]:
         if to_torch is None:
             raise TypeError(f"cannot make a DimTensor from a {type(data).__name__}")
         converted = to_torch()
-        with PLAIN():
-            return converted.as_subclass(torch.Tensor), converted._unit
+        return dispatch.bare(converted), converted._unit
     return torch.as_tensor(data), None
 
 
-@functools.cache
+_DEVICES: dict[str, bool] = {}
+
+
+@plans.constant  # torch.device's error cannot be traced
 def _is_device(text: str) -> bool:
-    try:
-        torch.device(text)
-    except (RuntimeError, ValueError):
-        return False
-    return True
+    found = _DEVICES.get(text)
+    if found is None:
+        try:
+            torch.device(text)
+            found = True
+        except (RuntimeError, ValueError):
+            found = False
+        if len(_DEVICES) < 10_000:
+            _DEVICES[text] = found
+    return found
 
 
 class DimTensor(UnitAttributes, torch.Tensor):
@@ -100,7 +105,7 @@ class DimTensor(UnitAttributes, torch.Tensor):
                 values = values.to(device=device, dtype=dtype)
         if own is not None and unit is not None:
             target = _as_unit(unit)
-            values = dispatch.convert(values, own.conversion_affine(target))
+            values = dispatch.convert(values, plans.conversion(own, target))
             own = target
         with PLAIN():
             if values.requires_grad:
@@ -131,11 +136,18 @@ class DimTensor(UnitAttributes, torch.Tensor):
 
     @classmethod
     def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
-        handler = _HANDLERS.get(func)
-        if handler is None:
-            # Dynamo looks up Python-level functions (torch's operators written
-            # in Python) by another identity: by name, then.
-            handler = _BY_NAME.get(getattr(func, "__qualname__", None), dispatch.run_unknown)
+        inner = getattr(func, "__wrapped__", None)
+        if inner is None:
+            handler = _HANDLERS.get(func)
+            if handler is None:
+                # Dynamo looks up Python-level functions (torch's operators
+                # written in Python) by another identity: by name, then.
+                handler = _BY_NAME.get(getattr(func, "__qualname__", None), dispatch.run_unknown)
+        else:
+            # An operator torch wraps in a decorator: under Dynamo it shows as
+            # the decorator's inner function (and a lookup by it would be
+            # guarded wrongly), so the function it wraps names it.
+            handler = _BY_NAME.get(inner.__qualname__, dispatch.run_unknown)
         return handler(func, args, kwargs or {})
 
     def __deepcopy__(self, memo: dict[int, Any]) -> DimTensor:
@@ -241,9 +253,7 @@ class DimTensor(UnitAttributes, torch.Tensor):
 
     def to_value(self, unit: Unit | str | None = None) -> torch.Tensor:
         """The plain tensor of values in ``unit`` (default: the tensor's own), on the graph."""
-        x = self if unit is None else self.to(unit)
-        with PLAIN():
-            return x.as_subclass(torch.Tensor)
+        return dispatch.bare(self if unit is None else self.to(unit))
 
     def magnitude(self) -> torch.Tensor:
         """The plain tensor of values in the tensor's own unit (on the graph)."""
