@@ -122,6 +122,9 @@ OPS: dict[str, tuple[Op, str | None]] = {
     "rolling_mean": (lambda a: a.rolling(time=3).mean(), "K"),
     "rolling_max": (lambda a: a.rolling(time=3, center=True).max(), "K"),
     "rolling_construct": (lambda a: a.rolling(time=3).construct("w"), "K"),
+    "rolling_sum": (lambda a: a.rolling(time=2, min_periods=1).sum(), "K"),
+    "rolling_std": (lambda a: a.rolling(time=3, center=True, min_periods=2).std(), "K"),
+    "rolling_var_2d": (lambda a: a.rolling(time=2, x=2).var(), "K^2"),
     "ffill": (lambda a: a.shift(time=1).ffill("time"), "K"),
     "interp": (lambda a: a.interp(x=[0.5, 1.5]), "K"),
 }
@@ -133,9 +136,6 @@ EAGER_FAILS = {
     "interp": "xarray's interp runs scipy.interpolate on plain arrays",
 }
 LAZY_FAILS = {
-    "rolling_mean": "xarray's dask path calls dask's sliding_window_view on the array itself",
-    "rolling_max": "xarray's dask path calls dask's sliding_window_view on the array itself",
-    "rolling_construct": "xarray's dask path calls dask's sliding_window_view on the array itself",
     "ffill": "xarray's dask path calls dask's push (cumreduction) on the array itself",
     "interp": "xarray's dask path mixes DaskDimArray and dask arrays in one blockwise call",
     "polyfit": "xarray's dask path calls dask's lstsq on the array itself",
@@ -204,6 +204,34 @@ def test_temperature_points_follow_the_kind_rules(lazy: bool) -> None:
     with pytest.raises(OffsetUnitError):
         t.weighted(WEIGHTS).mean("x")  # weights multiply: likewise
     assert t.dimtensor.to("K").sum("time").data.unit == units.K
+
+
+def test_lazy_rolling_builds_what_raw_dask_builds() -> None:
+    """Lazy rolling goes through xarray's dask chunk manager, which dimtensor
+    replaces by a subclass whose sliding_window_view keeps the unit; plain
+    dask data is handled exactly as before."""
+    from dimtensor.xarray._chunkmanager import UnitDaskManager
+    from xarray.namedarray.parallelcompat import get_chunked_array_type
+
+    raw = plain().chunk({"time": 4})
+    assert isinstance(get_chunked_array_type(raw.data), UnitDaskManager)
+    window = raw.rolling(time=3).construct("w")
+    assert type(window.data) is da.Array
+    np.testing.assert_array_equal(
+        window.values,
+        np.lib.stride_tricks.sliding_window_view(
+            np.pad(_values(), ((2, 0), (0, 0)), constant_values=np.nan), 3, axis=0
+        ),
+    )
+    q = make("K", lazy=True)
+    mean, raw_mean = q.rolling(time=3).mean(), raw.rolling(time=3).mean()
+    # xarray turns the fill value 0 into an array of the data's namespace:
+    # for DaskDimArray a one-element dask array and its cast (two tasks)
+    assert len(mean.data.__dask_graph__()) <= len(raw_mean.data.__dask_graph__()) + 2
+    c = make("degC", lazy=True)
+    with pytest.raises(OffsetUnitError, match="K"):
+        c.rolling(time=3).mean()  # xarray's rolling mean sums the points
+    assert c.dimtensor.to("K").rolling(time=3).mean().data.unit == units.K
 
 
 def test_inline_repr_shows_the_unit_without_computing() -> None:

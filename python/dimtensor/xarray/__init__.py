@@ -4,7 +4,7 @@
 alone imports no xarray). DimArray and DaskDimArray are xarray duck arrays:
 a DataArray holding one keeps its unit through arithmetic, reductions,
 ``groupby``, ``resample``, ``coarsen``, ``weighted``, ``quantile``,
-``differentiate``, ``integrate``, ``concat`` and the rest, with the core's
+``rolling``, ``differentiate``, ``integrate``, ``concat`` and the rest, with the core's
 rules (a unit mistake raises while the expression is built, before dask
 runs anything). The accessor moves between files and quantities:
 
@@ -39,6 +39,9 @@ DimArray(563000., unit='K·m')
 
 from __future__ import annotations
 
+from . import _chunkmanager
 from ._accessor import DataArrayAccessor, DatasetAccessor
+
+_chunkmanager.install()
 
 __all__ = ["DataArrayAccessor", "DatasetAccessor"]

@@ -1,0 +1,74 @@
+"""xarray's dask chunk manager, taught to keep DaskDimArray's unit.
+
+Some of xarray's code paths for dask-backed data do not go through the
+array's own methods or ``__array_function__``: they call a dask function
+found in the chunk manager's ``array_api`` (``dask.array``) on the array
+itself. Handed a DaskDimArray, such a function either fails or would drop
+the unit. :class:`UnitDaskManager` is xarray's ``DaskManager`` with an
+``array_api`` in which those functions keep units; every other name, and
+every call on plain dask arrays, is dask's own, unchanged.
+
+What it covers, each with its unit rule (the window functions move values
+around without changing them, so the unit is the input's):
+
+- ``sliding_window_view``: lazy ``rolling(...).construct()`` and every
+  rolling reduction built on it (``mean``, ``sum``, ``std``, ``max``, …,
+  which then run through DaskDimArray's own rules).
+
+``import dimtensor.xarray`` puts it in xarray's registry of chunk managers
+under the name ``"dask"``, where xarray's ``DaskManager`` was; it is a
+subclass of it, so everything else xarray asks of dask is answered as
+before.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from xarray.namedarray import parallelcompat
+from xarray.namedarray.daskmanager import DaskManager
+
+from dimtensor.dask import DaskDimArray
+
+
+def sliding_window_view(
+    x: Any, window_shape: Any, axis: Any = None, *, automatic_rechunk: bool = True, **kwargs: Any
+) -> Any:
+    """dask's ``sliding_window_view``; a DaskDimArray keeps its unit."""
+    from dask.array.lib.stride_tricks import sliding_window_view as windows
+
+    if isinstance(x, DaskDimArray):
+        view = windows(x.magnitude(), window_shape, axis=axis, automatic_rechunk=automatic_rechunk)
+        return DaskDimArray(view, x.unit)
+    return windows(x, window_shape, axis=axis, automatic_rechunk=automatic_rechunk)
+
+
+class _Namespace(types.ModuleType):
+    """``dask.array`` with the unit-keeping functions above in front."""
+
+    def __getattr__(self, name: str) -> Any:
+        import dask.array
+
+        return getattr(dask.array, name)
+
+
+NAMESPACE = _Namespace("dimtensor.xarray.dask_array")
+NAMESPACE.sliding_window_view = sliding_window_view  # type: ignore[attr-defined]
+
+
+class UnitDaskManager(DaskManager):
+    """xarray's DaskManager whose ``array_api`` keeps DaskDimArray's unit."""
+
+    @property
+    def array_api(self) -> Any:
+        return NAMESPACE
+
+
+def install() -> None:
+    """Put :class:`UnitDaskManager` in xarray's registry in place of its
+    DaskManager (a cached dict that xarray reads on every lookup)."""
+    managers = parallelcompat.list_chunkmanagers()
+    current = managers.get("dask")
+    if type(current) is DaskManager:
+        managers["dask"] = UnitDaskManager()
