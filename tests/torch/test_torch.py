@@ -1,6 +1,7 @@
 """dimtensor.torch: a torch.Tensor with a unit (__torch_function__, autograd, devices)."""
 
 import copy
+import functools
 import pickle
 
 import dimtensor as dt
@@ -277,3 +278,60 @@ def test_compiled_powers_and_chains(n):
         out = compiled(a, b)
         assert out.unit == ref.unit
         torch.testing.assert_close(out.to_value(), ref.to_value())
+
+
+def _outcome(fn, x):
+    try:
+        r = fn(x)
+    except Exception as e:  # the same error either way is parity too
+        return ("raises", type(e).__name__)
+    items = r if isinstance(r, (tuple, list)) else (r,)
+    return tuple(
+        (
+            type(v).__name__,
+            str(getattr(v, "unit", None)),
+            repr((v.to_value() if isinstance(v, DimTensor) else v).detach().tolist()),
+        )
+        if isinstance(v, torch.Tensor)
+        else v
+        for v in items
+    )
+
+
+@pytest.mark.parametrize("unit", ["m", "", "degC"])
+def test_one_operand_fast_path_matches_the_general_path(monkeypatch, unit):
+    """f(x) of one DimTensor skips the general argument handling; every
+    table function called so gives what the general path gives."""
+    from dimtensor.torch import dispatch, table
+
+    x = q([[1.0, 2.0], [3.0, 4.5]], unit)
+    calls = []
+    for mod, entries in (
+        (torch, table.FUNCTIONS),
+        (torch.linalg, table.LINALG),
+        (torch.fft, table.FFT),
+        (torch.special, table.SPECIAL),
+    ):
+        for name in entries:
+            for owner in (mod, torch.Tensor if mod is torch else None):
+                fn = getattr(owner, name, None) if owner is not None else None
+                if fn is not None:
+                    calls.append((f"{owner.__name__}.{name}", fn))
+    fast = {label: _outcome(fn, x) for label, fn in calls}
+    monkeypatch.setattr(dispatch, "_alone", lambda spec, func, x: None)
+    general = {label: _outcome(fn, x) for label, fn in calls}
+    assert fast == general
+    assert sum(1 for v in fast.values() if v[0] != "raises") > 40
+
+
+@pytest.mark.parametrize("unit", ["m", "", "degC", "%"])
+def test_power_fast_path_matches_the_general_path(monkeypatch, unit):
+    from dimtensor.torch import dispatch
+
+    x = q([1.0, 4.0], unit)
+    exponents = [0, 1, 2, -1, 0.5, 3.0, 2.5]
+    ops = [lambda x, n: x**n, lambda x, n: torch.pow(x, n), lambda x, n: x.pow(n)]
+    fast = [_outcome(functools.partial(op, n=n), x) for op in ops for n in exponents]
+    monkeypatch.setattr(dispatch, "_power", lambda spec, func, args: None)
+    general = [_outcome(functools.partial(op, n=n), x) for op in ops for n in exponents]
+    assert fast == general

@@ -63,7 +63,9 @@ def shape(x: Any) -> tuple[int, ...]:
     if not isinstance(x, torch.Tensor):
         return ()
     with PLAIN():  # a subclass's .shape would go through __torch_function__
-        return tuple(int(n) for n in x.shape)
+        if torch.compiler.is_compiling():
+            return tuple(int(n) for n in x.shape)  # no symbolic sizes in plans
+        return tuple(x.shape)
 
 
 def convert(x: Any, conv: Sequence[float]) -> Any:
@@ -191,15 +193,30 @@ def _pair(spec: Ufunc, func: Any, args: Sequence[Any]) -> Any:
     return CLS._new(result, outs[0], result is not x and result is not y)
 
 
+def _power(spec: Ufunc, func: Any, args: Sequence[Any]) -> Any:
+    """``x ** n`` of a DimTensor and a Python number, without the general
+    path's argument handling; None where it does not apply."""
+    x, n = args
+    if type(x) is not CLS or type(n) not in (int, float) or x._unit is None:
+        return None
+    convs, outs, const = plans.ufunc_plan(spec.rule, float(n), x._unit, number_key(n))
+    if const is not None or convs[0] != IDENTITY:
+        return None
+    with PLAIN():
+        result = (spec.call or func)(*args)
+    if type(result) is not torch.Tensor:
+        return None
+    return CLS._new(result, outs[0], result is not x)
+
+
 def run_ufunc(spec: Ufunc, func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
-    if (
-        not kwargs
-        and len(args) == 2
-        and len(spec.operands) == 2
-        and not spec.inplace
-        and spec.rule not in ("power", "float_power")
-    ):
-        done = _pair(spec, func, args)
+    if not kwargs and len(args) == 2 and len(spec.operands) == 2 and not spec.inplace:
+        if spec.rule not in ("power", "float_power"):
+            done = _pair(spec, func, args)
+        elif spec.operands[0][0] == 0:
+            done = _power(spec, func, args)
+        else:
+            done = None
         if done is not None:
             return done
     operands = [_arg(args, kwargs, at) for at in spec.operands]
@@ -345,6 +362,9 @@ class Function(NamedTuple):
     options: tuple[tuple[str, tuple[int, str] | None], ...]
     inplace: bool = False
     postprocess: Callable[..., Any] | None = None
+    # the layout of the other parameters when the call is ``f(x)`` alone
+    # with x the first rule parameter (None: no such call)
+    alone: tuple[None, ...] | None = None
 
 
 def function(
@@ -377,7 +397,10 @@ def function(
     params = tuple(resolve(p[0]) for p in rule_params)
     seqs = tuple(p[1] for p in rule_params)
     options = tuple((o, resolve([o])) for o in rule_options)
-    return Function(rule, params, seqs, options, inplace, postprocess)
+    alone = None
+    if params and params[0] is not None and params[0][0] == 0 and seqs[0] == "one":
+        alone = (None,) * (len(params) - 1) if not inplace else None
+    return Function(rule, params, seqs, options, inplace, postprocess, alone)
 
 
 def signature_names(func: Callable[..., Any]) -> list[str]:
@@ -398,7 +421,30 @@ def _option(v: Any) -> Any:
     return v
 
 
+def _alone(spec: Function, func: Any, x: Any) -> Any:
+    """``f(x)`` of one DimTensor and nothing else (``a.sum()``,
+    ``torch.mean(a)``) without the general path's argument handling; None
+    where it does not apply."""
+    u = x._unit
+    if u is None:
+        return None
+    layout = ((shape(x),), *spec.alone)  # type: ignore[misc]
+    convs, units, _, known = plans.function_plan(spec.rule, layout, (), u)
+    if known is not None:
+        return None
+    x = convert(x, convs[0][0])
+    with PLAIN():
+        result = func(x)
+    if spec.postprocess is not None:
+        result = spec.postprocess(result)
+    return wrap_results(result, units, (x,))
+
+
 def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    if not kwargs and len(args) == 1 and spec.alone is not None and type(args[0]) is CLS:
+        done = _alone(spec, func, args[0])
+        if done is not None:
+            return done
     args, kwargs = list(args), dict(kwargs)
     out = kwargs.pop("out", None)
     values: list[Any] = []
