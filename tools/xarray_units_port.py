@@ -62,6 +62,7 @@ def run_side(
     keyword: str | None,
     every: int,
     most: int,
+    pint_tolerance: bool,
     timeout: float,
     workdir: Path,
 ) -> dict[str, Any]:
@@ -86,6 +87,8 @@ def run_side(
     command += ["--import-mode=importlib", "-q", "--tb=short"]
     if keyword:
         command += ["-k", keyword]
+    if pint_tolerance and side == "dimtensor":
+        command += ["-p", "tolerance"]
     start = time.perf_counter()
     timed_out = False
     with open(log, "w", encoding="utf-8") as out:
@@ -195,6 +198,8 @@ def markdown(summary: dict[str, Any]) -> str:
         "|---:|---|",
         *(f"| {n} | `{c.replace('|', '¦')}` |" for c, n in summary["regression_causes"]),
     ]
+    if summary.get("pint_tolerance"):
+        lines.append("\n**Diagnostic run (--pint-tolerance): not the port's result.**")
     for side in SIDES:
         if summary["timed_out"][side]:
             lines.append(f"\n**The {side} run hit its timeout; its counts are partial.**")
@@ -220,6 +225,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", default=sys.executable, help="interpreter for the runs")
     parser.add_argument("--side", choices=("both", *SIDES), default="both")
     parser.add_argument(
+        "--pint-tolerance",
+        action="store_true",
+        help="diagnostic: xarray's assert_allclose gives its plain atol the operand's unit,"
+        " as pint reads it (tools/xarray_units/tolerance.py); not the port's result",
+    )
+    parser.add_argument(
         "--baseline",
         type=Path,
         help="reuse the pint outcomes (pint.jsonl of an earlier --keep) instead of running pint",
@@ -243,12 +254,14 @@ def main(argv: list[str] | None = None) -> int:
             keyword=args.keyword,
             every=args.every,
             most=args.max_tests,
+            pint_tolerance=args.pint_tolerance,
             timeout=args.timeout,
             workdir=workdir,
         )
     summary = summarize(results, args.top)
     summary["every"] = args.every
     summary["max_tests"] = args.max_tests
+    summary["pint_tolerance"] = args.pint_tolerance
     summary["keyword"] = args.keyword
     print(markdown(summary))
     if args.json:
