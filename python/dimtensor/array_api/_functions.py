@@ -131,9 +131,43 @@ def _named(f: Callable[..., Any], name: str) -> Callable[..., Any]:
     return f
 
 
+def _clip(x: Any, min: Any, max: Any) -> Callable[[Backend], Callable[..., Any]]:
+    def impl(B: Backend) -> Callable[..., Any]:
+        def f(raw: Any, /, min: Any = None, max: Any = None) -> Any:
+            # The backend casts the bounds to an integer array's dtype: a bound
+            # converted to a fraction of the array's unit would be truncated.
+            integer = np.issubdtype(np.dtype(str(raw.dtype)), np.integer)
+            if integer and (_is_floating(min) or _is_floating(max)):
+                units = ", ".join(
+                    f"'{getattr(b, 'unit', '')}'" for b in (min_, max_) if b is not None
+                )
+                raise TypeError(
+                    f"clip of an integer array in '{getattr(x, 'unit', '')}' with bounds in "
+                    f"{units}: converted to the array's unit the bounds are floating-point "
+                    "numbers, which the integer dtype would truncate; convert the array to a "
+                    "floating dtype first (astype)"
+                )
+            return xp_function(B, "clip")(raw, min=min, max=max)
+
+        return f
+
+    min_, max_ = min, max
+    return impl
+
+
+def _is_floating(b: Any) -> bool:
+    if b is None or isinstance(b, (bool, int)):
+        return False
+    if isinstance(b, float):
+        return True
+    dtype = getattr(b, "dtype", None)
+    return dtype is not None and np.issubdtype(np.dtype(str(dtype)), np.inexact)
+
+
 def clip(x: Any, /, min: Any = None, max: Any = None) -> Any:
-    """Bounds converted to the unit of ``x``."""
-    return run("clip", clip, (x,), {"min": min, "max": max})
+    """Bounds converted to the unit of ``x``; an integer array whose bounds
+    are fractions in its unit is refused (they would be truncated)."""
+    return run("clip", clip, (x,), {"min": min, "max": max}, _clip(x, min, max))
 
 
 # ---- same-unit operands ----------------------------------------------------------
