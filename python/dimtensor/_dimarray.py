@@ -344,6 +344,21 @@ def sort(self: DimArray, axis: int = -1, kind: Any = None, order: Any = None) ->
     self._data.sort(axis=axis, kind=kind, order=order)
 
 
+def partition(self: DimArray, kth: Any, axis: int = -1, kind: str = "introselect") -> None:
+    """Partitions in place (``ndarray.partition``); the unit is kept."""
+    self._data.partition(kth, axis=axis, kind=kind)
+
+
+def compress(self: DimArray, condition: Any, axis: int | None = None) -> DimArray:
+    """The elements where ``condition`` holds (``numpy.compress``); the unit is kept."""
+    return np.compress(condition, self, axis=axis)  # type: ignore[no-any-return]
+
+
+def conj(self: DimArray) -> DimArray:
+    """The complex conjugate; the unit is kept."""
+    return np.conjugate(self)  # type: ignore[no-any-return]
+
+
 def fill(self: DimArray, value: Any) -> None:
     """Every element set to ``value``, converted to this array's unit (the
     scalars 0, ±inf and nan fit any unit).
@@ -510,6 +525,16 @@ _METHODS: dict[str, Any] = {
     "cumprod": _reduce(np.cumprod),
     "all": _reduce(np.all),
     "any": _reduce(np.any),
+    **{
+        name: _reduce(getattr(np, name))
+        for name in ("argsort", "argpartition", "diagonal", "trace", "take", "repeat")
+    },
+    "compress": compress,
+    "partition": partition,
+    "conj": conj,
+    "conjugate": conj,
+    "real": property(lambda self: np.real(self), doc="The real part; the unit is kept."),
+    "imag": property(lambda self: np.imag(self), doc="The imaginary part; the unit is kept."),
     **{m: _shape_method(m) for m in ("reshape", "transpose", "flatten", "squeeze", "ravel")},
     "swapaxes": _shape_method("swapaxes"),
 }

@@ -369,6 +369,41 @@ def test_index_reductions_are_plain(method: str, axis: int | None) -> None:
     np.testing.assert_array_equal(r, getattr(M, method)(axis=axis))
 
 
+@pytest.mark.parametrize(
+    ("method", "args", "kept"),
+    [
+        ("argsort", (), False),
+        ("argsort", (0,), False),
+        ("argpartition", (1,), False),
+        ("diagonal", (), True),
+        ("trace", (), True),
+        ("take", ([0, 4],), True),
+        ("repeat", (2,), True),
+        ("compress", ([True, False],), True),
+        ("conj", (), True),
+        ("conjugate", (), True),
+    ],
+)
+def test_ndarray_methods(method: str, args: tuple[Any, ...], kept: bool) -> None:
+    r = getattr(DimArray(M, "km"), method)(*args)
+    expected = getattr(M, method)(*args)
+    if kept:
+        check(r, expected, "km")
+    else:
+        assert not isinstance(r, DimArray)
+        np.testing.assert_array_equal(r, expected)
+
+
+def test_complex_parts_and_in_place_partition() -> None:
+    z = DimArray(np.array([1.0 + 2.0j, -3.0j]), "V")
+    check(z.real, np.array([1.0, 0.0]), "V")
+    check(z.imag, np.array([2.0, -3.0]), "V")
+    check(z.conj(), np.array([1.0 - 2.0j, 3.0j]), "V")
+    p = DimArray(np.array([3.0, 1.0, 2.0]), "s")
+    assert p.partition(1) is None
+    check(p, np.array([1.0, 2.0, 3.0]), "s")
+
+
 def test_reduction_keywords() -> None:
     x = DimArray(M, "m")
     check(x.std(ddof=1), M.std(ddof=1), "m")
