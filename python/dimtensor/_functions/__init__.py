@@ -20,7 +20,7 @@ from dimtensor._backend import Backend, is_quantity, unit_of
 
 from .call import Bound, call, rule
 
-__all__ = ["Bound", "apply", "call", "numpy_rules", "rule"]
+__all__ = ["Bound", "apply", "call", "known_result", "numpy_rules", "rule"]
 
 
 @functools.cache
@@ -85,7 +85,7 @@ def _with_atol(
     return func(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 
-def _constant(name: str, backend: Backend) -> Callable[[Bound, bool], Any]:
+def known_result(name: str, backend: Backend) -> Callable[[Bound, bool], Any]:
     """The known result of ``isin``/``array_equal`` across dimensions: nothing
     can be equal."""
 
@@ -142,4 +142,4 @@ def apply(
         args, kwargs = _columns(Bound(func, args, kwargs), backend)
         hist, *edges = call(name, func, args, kwargs, backend, run=_histogramdd(backend, func))
         return hist, edges
-    return call(name, func, args, kwargs, backend, run=run, constant=_constant(name, backend))
+    return call(name, func, args, kwargs, backend, run=run, constant=known_result(name, backend))

@@ -409,7 +409,11 @@ def std(
     axis: int | tuple[int, ...] | None = None,
     correction: int | float = 0.0,
     keepdims: bool = False,
+    ddof: int | float | None = None,
 ) -> Any:
+    """``ddof`` (NumPy's name, which xarray passes) is ``correction``."""
+    if ddof is not None:
+        correction = ddof
     return run("std", std, (x,), {"axis": axis, "correction": correction, "keepdims": keepdims})
 
 
@@ -420,7 +424,11 @@ def var(
     axis: int | tuple[int, ...] | None = None,
     correction: int | float = 0.0,
     keepdims: bool = False,
+    ddof: int | float | None = None,
 ) -> Any:
+    """``ddof`` (NumPy's name, which xarray passes) is ``correction``."""
+    if ddof is not None:
+        correction = ddof
     return run("var", var, (x,), {"axis": axis, "correction": correction, "keepdims": keepdims})
 
 

@@ -2,6 +2,7 @@
 up on an array's namespace: xarray calls ``xp.pad`` (shift, rolling,
 fillna), ``xp.einsum`` (``xr.dot``, weighted), ``xp.gradient``
 (differentiate), ``xp.transpose`` and ``xp.quantile`` (quantile),
+``xp.isin`` (isin), ``xp.median`` and ``xp.cumprod`` (reductions),
 ``xp.concatenate``, ``xp.cross`` and
 ``xp.lib.stride_tricks.sliding_window_view`` (rolling windows).
 
@@ -20,13 +21,17 @@ from typing import Any
 
 import numpy as np
 
-from dimtensor._functions import call
+from dimtensor._backend import ONE
+from dimtensor._functions import call, known_result
 
 from ._functions import operands_backend
 
 # Names of NumPy functions (with a rule of the same name) that the
 # namespaces carry besides the standard's.
-NAMES = ("pad einsum gradient transpose quantile nanquantile concatenate cross cumsum").split()
+NAMES = (
+    "pad einsum gradient transpose quantile nanquantile concatenate cross cumsum cumprod "
+    "isin median nanmedian"
+).split()
 
 
 def _numpy(name: str) -> Callable[..., Any]:
@@ -42,7 +47,16 @@ def _extra(name: str) -> Callable[..., Any]:
     @functools.wraps(func)
     def f(*args: Any, **kwargs: Any) -> Any:
         B = operands_backend(*args, *kwargs.values())
-        return call(name, func, args, kwargs, B, wrap_plain=True)
+        known = known_result(name, B)
+        return call(
+            name,
+            func,
+            args,
+            kwargs,
+            B,
+            wrap_plain=True,
+            constant=lambda b, value: B.wrap(known(b, value), ONE),
+        )
 
     return f
 
