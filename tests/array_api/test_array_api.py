@@ -290,14 +290,17 @@ def test_hypot_clip_round_floor(K) -> None:
     K.check(xp.clip(x, max=K(0.1, "km")), [5.0, 100.0, 100.0], "m")
     with pytest.raises(DimensionError):
         xp.clip(x, min=K(1.0, "s"))
-    # an integer array keeps its dtype (the standard's rule), so bounds that
-    # become fractions of its unit would be truncated: refused, whatever
-    # their values (200 cm is whole metres, but the rule reads only units)
+    # bounds that become fractions of an integer array's unit would be
+    # truncated in its dtype: the array takes theirs (whatever their values:
+    # 200 cm is whole metres, but the rule reads only units and dtypes)
     n = K(np.array([0, 1, 5]), "m")
-    K.check(xp.clip(n, min=K(np.array(1), "m")), [1, 1, 5], "m")
-    for bound in (K(np.array(2), "cm"), K(np.array(200), "cm")):
-        with pytest.raises(TypeError, match="integer array in 'm' with bounds in 'cm'"):
-            xp.clip(n, min=bound)
+    r = xp.clip(n, min=K(np.array(1), "m"))
+    K.check(r, [1, 1, 5], "m")
+    assert r.dtype == xp.int64
+    for bound, low in ((K(np.array(2), "cm"), 0.02), (K(np.array(200), "cm"), 2.0)):
+        r = xp.clip(n, min=bound, max=K(np.array(4), "m"))
+        K.check(r, [low, max(low, 1.0), 4.0], "m")
+        assert r.dtype == xp.float64
     K.check(xp.clip(xp.astype(n, xp.float64), min=K(np.array(2), "cm")), [0.02, 1, 5], "m")
     y = K([1.4, -2.6, 2.5], "N")
     K.check(xp.round(y), [1.0, -3.0, 2.0], "N")

@@ -391,3 +391,16 @@ def test_a_quantified_dataset_computes_on_a_local_cluster(store: Path) -> None:
     np.testing.assert_allclose(
         magnitudes(result), (reference - reference.mean("time")).mean(["lat", "lon"]).values
     )
+
+
+def test_numpy_ufuncs_with_a_dataarray_defer_to_xarray() -> None:
+    """np.maximum(DimArray, DataArray) is xarray's to run (as `+` is), so the
+    DataArray is not taken for a plain number."""
+    a = make("K")
+    x = DimArray(np.array(280.0), "K")
+    for result in (np.maximum(x, a), np.add(x, a), x + a):
+        assert isinstance(result, xr.DataArray)
+        assert result.data.unit == units.K
+    np.testing.assert_allclose(magnitudes(np.maximum(x, a)), np.maximum(280.0, _values()))
+    with pytest.raises(DimensionError):
+        np.add(DimArray(np.array(1.0), "m"), a)

@@ -131,28 +131,23 @@ def _named(f: Callable[..., Any], name: str) -> Callable[..., Any]:
     return f
 
 
-def _clip(x: Any, min: Any, max: Any) -> Callable[[Backend], Callable[..., Any]]:
-    def impl(B: Backend) -> Callable[..., Any]:
-        def f(raw: Any, /, min: Any = None, max: Any = None) -> Any:
-            # The backend casts the bounds to an integer array's dtype: a bound
-            # converted to a fraction of the array's unit would be truncated.
-            integer = np.issubdtype(np.dtype(str(raw.dtype)), np.integer)
-            if integer and (_is_floating(min) or _is_floating(max)):
-                units = ", ".join(
-                    f"'{getattr(b, 'unit', '')}'" for b in (min_, max_) if b is not None
-                )
-                raise TypeError(
-                    f"clip of an integer array in '{getattr(x, 'unit', '')}' with bounds in "
-                    f"{units}: converted to the array's unit the bounds are floating-point "
-                    "numbers, which the integer dtype would truncate; convert the array to a "
-                    "floating dtype first (astype)"
-                )
-            return xp_function(B, "clip")(raw, min=min, max=max)
+def _clip(B: Backend) -> Callable[..., Any]:
+    def f(raw: Any, /, min: Any = None, max: Any = None) -> Any:
+        # The backend would cast the bounds to an integer array's dtype: a
+        # bound converted to a fraction of the array's unit (2 cm of integer
+        # metres) would be truncated. The array takes the bounds' floating
+        # dtype instead, as NumPy's clip does (a dtype decided by dtypes alone).
+        if np.issubdtype(np.dtype(str(raw.dtype)), np.integer):
+            floats = [_dtype(b) for b in (min, max) if _is_floating(b)]
+            if floats:
+                raw = raw.astype(np.result_type(raw.dtype, *floats))
+        return xp_function(B, "clip")(raw, min=min, max=max)
 
-        return f
+    return f
 
-    min_, max_ = min, max
-    return impl
+
+def _dtype(b: Any) -> Any:
+    return np.float64 if isinstance(b, float) else np.dtype(str(b.dtype))
 
 
 def _is_floating(b: Any) -> bool:
@@ -166,8 +161,8 @@ def _is_floating(b: Any) -> bool:
 
 def clip(x: Any, /, min: Any = None, max: Any = None) -> Any:
     """Bounds converted to the unit of ``x``; an integer array whose bounds
-    are fractions in its unit is refused (they would be truncated)."""
-    return run("clip", clip, (x,), {"min": min, "max": max}, _clip(x, min, max))
+    become floating-point numbers in its unit is clipped in their dtype."""
+    return run("clip", clip, (x,), {"min": min, "max": max}, _clip)
 
 
 # ---- same-unit operands ----------------------------------------------------------

@@ -24,6 +24,17 @@ fn outranks(other: &Bound<'_, PyAny>) -> PyResult<bool> {
     }
 }
 
+/// Whether an operation of a DimArray and `other` is left to `other`:
+/// anything that handles units itself (a lazy DaskDimArray, say) gets its
+/// turn, and so does a container of arrays with a higher priority (xarray's
+/// DataArray, a pandas Series), as NumPy's own operators and ufuncs defer.
+pub(crate) fn defers_to(other: &Bound<'_, PyAny>) -> PyResult<bool> {
+    if other.is_instance_of::<PyDimArray>() || other.is_instance_of::<PyUnit>() {
+        return Ok(false);
+    }
+    Ok(other.hasattr("__dimtensor_lazy__")? || outranks(other)?)
+}
+
 /// Binary operator helper: `self op other` (or reflected).
 fn binop(
     slf: &Bound<'_, PyDimArray>,
@@ -32,12 +43,7 @@ fn binop(
     reflected: bool,
 ) -> PyResult<Py<PyAny>> {
     let py = slf.py();
-    // Anything that handles units itself (a lazy DaskDimArray, say) gets its
-    // turn, and so does a container of arrays with a higher priority
-    // (xarray's DataArray, a pandas Series), as NumPy's own operators defer.
-    if !(other.is_instance_of::<PyDimArray>() || other.is_instance_of::<PyUnit>())
-        && (other.hasattr("__dimtensor_lazy__")? || outranks(other)?)
-    {
+    if defers_to(other)? {
         return Ok(py.NotImplemented());
     }
     if let Ok(o) = other.cast::<PyDimArray>() {

@@ -347,9 +347,11 @@ impl PyDimArray {
         inputs: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        // Defer to operands that manage units themselves (lazy arrays).
+        // Defer to operands that manage units themselves (lazy arrays) and
+        // to containers that outrank us (xarray's DataArray), as the
+        // operators do: np.add(x, data_array) is then data_array's to run.
         for x in inputs.iter() {
-            if !x.is_instance_of::<PyDimArray>() && x.hasattr("__dimtensor_lazy__")? {
+            if super::operators::defers_to(&x)? {
                 return Ok(py.NotImplemented());
             }
         }
