@@ -135,3 +135,28 @@ def test_dask_to_jax_and_map_blocks():
     e = map_blocks(lambda v: v**2 * q(0.5, "kg"), v)
     assert e.unit.simplified() == u.J
     np.testing.assert_allclose(e.compute().to("J")._data, [0.0, 0.5, 2.0, 4.5])
+
+
+def test_jacobians_and_hessians_carry_v_over_u():
+    from dimtensor.jax import hessian, jacfwd, jacrev
+
+    x = DimArray(jnp.array([1.0, 2.0]), "m")
+
+    def f(x):
+        return x**3 * DimArray(2.0, "s")
+
+    for jac in (jacfwd, jacrev):
+        j = jac(f)(x)
+        assert j.unit == u.m**2 * u.s
+        np.testing.assert_allclose(np.asarray(j._data), np.diag([6.0, 24.0]))
+        assert jax.jit(jac(f))(x).unit == u.m**2 * u.s
+    h = hessian(lambda x: (x**3).sum())(x)
+    assert h.unit == u.m
+    np.testing.assert_allclose(np.asarray(h._data), np.diag([6.0, 12.0]))
+    t = DimArray(jnp.array([3.0, 4.0]), "s")
+    dx, dt = jacrev(lambda x, t: (x * t).sum(), argnums=(0, 1))(x, t)
+    assert dx.unit == u.s and dt.unit == u.m
+    plain = jacfwd(lambda v: jnp.sin(v))(jnp.array([0.0, 1.0]))
+    assert not isinstance(plain, DimArray)  # plain in, plain out
+    with pytest.raises(TypeError, match="one array"):
+        jacfwd(lambda x: (x, x))(x)

@@ -7,7 +7,17 @@ Importing ``dimtensor`` does not import JAX; importing ``dimtensor.jax`` does.
 """
 
 from dimtensor.jax.array import JAX, DimArray, ufunc
-from dimtensor.jax.autodiff import grad, value_and_grad
+from dimtensor.jax.autodiff import grad, hessian, jacfwd, jacrev, value_and_grad
 from dimtensor.jax.blocks import map_blocks
 
-__all__ = ["JAX", "DimArray", "grad", "map_blocks", "ufunc", "value_and_grad"]
+__all__ = [
+    "JAX",
+    "DimArray",
+    "grad",
+    "hessian",
+    "jacfwd",
+    "jacrev",
+    "map_blocks",
+    "ufunc",
+    "value_and_grad",
+]

@@ -10,7 +10,10 @@ quantity, differentiate its magnitude with ``jax.value_and_grad``, read V
 from the result (static: known while tracing) and label each gradient with
 the core's rule ``autodiff.grad``: ``d(V)/d(U)`` (differences, so a
 temperature point U gives a gradient per kelvin-sized interval).
-They compose with ``jax.jit``, ``jax.vmap`` and ``jax.lax.scan``.
+:func:`jacfwd`, :func:`jacrev` and :func:`hessian` do the same for
+functions that return one array: the Jacobian of U → V is in V/U, the
+Hessian in V/U². They compose with ``jax.jit``, ``jax.vmap`` and
+``jax.lax.scan``.
 """
 
 from __future__ import annotations
@@ -105,3 +108,59 @@ def grad(
         return (g, value[1]) if has_aux else g
 
     return wrapped
+
+
+def _jacobian(transform: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``transform`` (``jax.jacfwd`` or ``jax.jacrev``) with units."""
+
+    def make(
+        fun: Callable[..., Any],
+        argnums: int | Sequence[int] = 0,
+        has_aux: bool = False,
+        **options: Any,
+    ) -> Callable[..., Any]:
+        def plain(*args: Any, **kwargs: Any) -> tuple[Any, tuple[Any, Any]]:
+            out = fun(*args, **kwargs)
+            value, aux = out if has_aux else (out, None)
+            if isinstance(value, DimArray):
+                return value._data, (value, aux)
+            if isinstance(value, jax.Array) or hasattr(value, "shape"):
+                return value, (DimArray._new(value, ONE), aux)
+            raise TypeError(
+                f"dimtensor.jax.{name} differentiates a function that returns one array (a "
+                f"DimArray or a JAX array), not a {type(value).__name__}"
+            )
+
+        inner = transform(plain, argnums=argnums, has_aux=True, **options)
+
+        @functools.wraps(fun)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            jac, (value, aux) = inner(*args, **kwargs)
+            labelled = _label(jac, value.unit)
+            return (labelled, aux) if has_aux else labelled
+
+        wrapped.__doc__ = f"``jax.{name}`` with units: the Jacobian of ``fun`` (U → V) is in V/U."
+        return wrapped
+
+    make.__name__ = name
+    make.__doc__ = (
+        f"``jax.{name}`` with units: the Jacobian of a function from U to V (one "
+        "array) is in V/U (each input its own U)."
+    )
+    return make
+
+
+jacfwd = _jacobian(jax.jacfwd, "jacfwd")
+jacrev = _jacobian(jax.jacrev, "jacrev")
+
+
+def hessian(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, **options: Any) -> Any:
+    """``jax.hessian`` with units: of a function from U to V, in V/U².
+
+    >>> import jax.numpy as jnp
+    >>> from dimtensor.jax import DimArray, hessian
+    >>> hessian(lambda x: (x**3).sum())(DimArray(jnp.array([1.0, 2.0]), "m"))
+    DimArray([[ 6.,  0.],
+              [ 0., 12.]], dtype=float32, unit='m')
+    """
+    return jacfwd(jacrev(fun, argnums=argnums, **options), argnums=argnums, **options)
