@@ -23,7 +23,7 @@ import pytest
 import xarray as xr
 from dimtensor import DimArray, units
 from dimtensor.dask import DaskDimArray
-from dimtensor.errors import DimensionError, OffsetUnitError, UnitStrippedError
+from dimtensor.errors import DimensionError, DimtensorError, OffsetUnitError, UnitStrippedError
 
 TIMES = pd.date_range("2000-01-01", periods=8, freq="D")
 
@@ -404,3 +404,79 @@ def test_numpy_ufuncs_with_a_dataarray_defer_to_xarray() -> None:
     np.testing.assert_allclose(magnitudes(np.maximum(x, a)), np.maximum(280.0, _values()))
     with pytest.raises(DimensionError):
         np.add(DimArray(np.array(1.0), "m"), a)
+
+
+# ---- operations xarray runs on plain arrays only: through the accessor ----
+
+
+def _gappy(unit: str, lazy: bool) -> xr.DataArray:
+    values = np.array([[1.0, np.nan, 3.0, np.nan], [np.nan, 2.0, np.nan, 8.0]])
+    data = DaskDimArray(values, unit, chunks=(1, 4)) if lazy else DimArray(values, unit)
+    return xr.DataArray(
+        data,
+        dims=("y", "t"),
+        coords={
+            "t": ("t", [0.0, 1.0, 2.0, 3.0], {"units": "h"}),
+            "lat": ("y", DimArray(np.array([10.0, 20.0]), "deg")),
+        },
+    )
+
+
+ACCESSOR_OPS = {
+    "ffill": lambda a: a.ffill("t"),
+    "ffill_limit": lambda a: a.ffill("t", limit=1),
+    "bfill": lambda a: a.bfill("t"),
+    "interpolate_na": lambda a: a.interpolate_na("t"),
+    "interp": lambda a: a.interp(t=[0.5, 1.5]),
+}
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["eager", "lazy"])
+@pytest.mark.parametrize("name", list(ACCESSOR_OPS))
+@pytest.mark.parametrize("unit", ["K", "degC"])
+def test_accessor_runs_what_xarray_runs_on_plain_arrays(name: str, lazy: bool, unit: str) -> None:
+    """ffill/bfill/interpolate_na/interp keep every variable's unit; the
+    numbers are xarray's own on the plain data; lazy stays lazy."""
+    op = ACCESSOR_OPS[name]
+    a = _gappy(unit, lazy)
+    accessor_name = name.removesuffix("_limit")
+    method = getattr(a.dimtensor, accessor_name)
+    kwargs = {"limit": 1} if name == "ffill_limit" else {}
+    args = {"interp": ({"t": [0.5, 1.5]},)}.get(name, ("t",))
+    result = method(*args, **kwargs)
+    assert isinstance(result.data, DaskDimArray if lazy else DimArray)
+    assert result.data.unit == units.parse(unit)
+    assert result.coords["lat"].data.unit == units.deg
+    expected = op(a.dimtensor.dequantify())
+    np.testing.assert_allclose(magnitudes(result), expected.values, equal_nan=True)
+
+
+def test_accessor_interp_converts_quantity_labels() -> None:
+    a = _gappy("K", lazy=False).dimtensor.interpolate_na("t")
+    r = a.dimtensor.interp(t=DimArray(np.array([30.0, 90.0]), "min"))
+    np.testing.assert_allclose(r.t.values, [0.5, 1.5])
+    np.testing.assert_allclose(magnitudes(r), a.dimtensor.dequantify().interp(t=[0.5, 1.5]).values)
+    with pytest.raises(DimensionError):
+        a.dimtensor.interp(t=DimArray(np.array([1.0]), "m"))
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["eager", "lazy"])
+def test_accessor_polyfit_gives_coefficients_units_from_the_rule(lazy: bool) -> None:
+    a = make("K", lazy)  # x: a plain index
+    fit = a.dimtensor.polyfit("x", 1)
+    c = fit.polyfit_coefficients
+    assert isinstance(c.data, DaskDimArray if lazy else DimArray)
+    assert c.data.unit == units.K
+    np.testing.assert_allclose(magnitudes(c), plain().polyfit("x", 1).polyfit_coefficients.values)
+    ds = xr.Dataset({"t": a, "p": a.copy(data=_data("hPa", lazy))})
+    units_of = {k: v.data.unit for k, v in ds.dimtensor.polyfit("x", 2).data_vars.items()}
+    assert units_of == {"t_polyfit_coefficients": units.K, "p_polyfit_coefficients": units.hPa}
+    # a coordinate with a unit gives every degree its own unit: refused
+    timed = a.assign_coords(x=("x", a.x.values, {"units": "km"}))
+    with pytest.raises(DimtensorError, match="'K/km', 'K'"):
+        timed.dimtensor.polyfit("x", 1)
+    with pytest.raises(DimtensorError, match="'Δ°C', '°C'"):
+        make("degC", lazy).dimtensor.polyfit("x", 1)  # slope and intercept differ in kind
+    assert make("degC", lazy).dimtensor.polyfit("x", 0).polyfit_coefficients.data.unit == (
+        units.degC
+    )

@@ -18,7 +18,10 @@ runs anything). The accessor moves between files and quantities:
   "temperature: difference"`` for anomalies, CF 1.11) that udunits2 reads;
 - ``to(unit)``, unit-aware ``sel``/``loc`` (a label in other units is
   converted to the coordinate's unit), ``to_zarr``/``to_netcdf`` (which
-  write the units).
+  write the units);
+- ``ffill``, ``bfill``, ``interpolate_na``, ``interp`` and ``polyfit``, which
+  xarray runs on plain arrays only: on the numbers, with the units put back
+  (``polyfit``: the coefficients' unit from the function table's rule).
 
 >>> import numpy as np, xarray as xr
 >>> import dimtensor.xarray

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from dimtensor._backend import is_quantity, unit_of
+from dimtensor import _core
+from dimtensor._backend import ONE, is_quantity, unit_of
 from dimtensor._core import DimArray, Unit
 from dimtensor.errors import DimtensorError
 from dimtensor.units import parse, parse_cf
@@ -136,6 +137,80 @@ def _with_quantified_coord(obj: Any, coord: Hashable) -> tuple[Any, Hashable]:
     return obj.assign_coords({tmp: (var.dims, _quantity(var.values, unit))}), tmp
 
 
+def _magnitude(data: Any) -> Any:
+    """A quantity's numbers in its own unit (a dask array stays lazy)."""
+    return data._data if isinstance(data, DimArray) else data.magnitude()
+
+
+# The key of a DataArray's own data among the units of its variables.
+_DATA = object()
+
+
+def _stripped(obj: Any) -> tuple[Any, dict[Any, Unit]]:
+    """``obj`` with every quantity (data, data variables, non-index
+    coordinates) replaced by its numbers, and the unit of each by name."""
+    units: dict[Any, Unit] = {}
+
+    def strip(name: Any, var: xr.Variable) -> xr.Variable:
+        if not is_quantity(var.data):
+            return var
+        units[name] = unit_of(var.data)  # type: ignore[assignment]
+        return var.copy(deep=False, data=_magnitude(var.data))
+
+    coords = {k: strip(k, c.variable) for k, c in obj.coords.items() if k not in obj.indexes}
+    if isinstance(obj, xr.DataArray):
+        out = obj.copy(deep=False, data=strip(_DATA, obj.variable).data)
+        return out.assign_coords(coords), units
+    data = {k: strip(k, v.variable) for k, v in obj.data_vars.items()}
+    return obj.assign(data).assign_coords(coords), units
+
+
+def _restored(obj: Any, units: Mapping[Any, Unit]) -> Any:
+    """The inverse of :func:`_stripped` for the variables still there."""
+
+    def put(name: Any, var: xr.Variable) -> xr.Variable:
+        unit = units.get(name)
+        return var if unit is None else var.copy(deep=False, data=_quantity(var.data, unit))
+
+    coords = {
+        k: put(k, c.variable) for k, c in obj.coords.items() if k not in obj.indexes and k in units
+    }
+    if isinstance(obj, xr.DataArray):
+        out = obj.copy(deep=False, data=put(_DATA, obj.variable).data)
+        return out.assign_coords(coords)
+    data = {k: put(k, v.variable) for k, v in obj.data_vars.items() if k in units}
+    return obj.assign(data).assign_coords(coords)
+
+
+class _Stand:
+    """An operand of the given unit, as the core's plans read one."""
+
+    __slots__ = ("__dimtensor_unit__", "shape")
+
+    def __init__(self, unit: Unit) -> None:
+        self.__dimtensor_unit__ = unit
+        self.shape = (2,)
+
+
+def _coefficient_unit(name: Any, x: Unit, y: Unit, deg: int) -> Unit:
+    """The one unit of the polynomial coefficients of data in ``y`` against a
+    coordinate in ``x`` (the function table's polyfit rule: B/A^k for degree
+    k); an error where the degrees differ in unit."""
+    _, units, _, _, _ = _core.function_plan(
+        "polyfit", [[_Stand(x)], [_Stand(y)], None], {"deg": deg}
+    )
+    if len(set(units)) > 1:
+        label = "the data" if name is _DATA else repr(name)
+        listed = ", ".join(f"'{u}'" for u in units)
+        raise DimtensorError(
+            f"the polynomial coefficients of {label} have a different unit for each degree "
+            f"({listed}, degree {deg} first), and one array holds "
+            "one unit: fit against a coordinate without units, convert temperature points to "
+            "K first, or call .dimtensor.dequantify().polyfit(...)"
+        )
+    return units[0]  # type: ignore[no-any-return]
+
+
 class _Loc:
     def __init__(self, obj: Any) -> None:
         self._obj = obj
@@ -182,6 +257,71 @@ class _Common:
         obj, name = _with_quantified_coord(self._obj, coord)
         out = obj.differentiate(name, edge_order=edge_order)
         return out.drop_vars(name, errors="ignore") if name != coord else out
+
+    # xarray runs these on plain arrays only (bottleneck, numbagg, SciPy, or
+    # dask functions called on the array itself); each keeps the values'
+    # unit, so it runs on the numbers and the units are put back.
+    def ffill(self, dim: Hashable, limit: int | None = None) -> Any:
+        """``ffill`` keeping units (eager or lazy; needs bottleneck or numbagg,
+        as xarray's own does)."""
+        return self._on_numbers(lambda o: o.ffill(dim, limit=limit))
+
+    def bfill(self, dim: Hashable, limit: int | None = None) -> Any:
+        """``bfill`` keeping units (see :meth:`ffill`)."""
+        return self._on_numbers(lambda o: o.bfill(dim, limit=limit))
+
+    def interpolate_na(self, dim: Hashable | None = None, method: str = "linear", **kw: Any) -> Any:
+        """``interpolate_na`` keeping units (an interpolation of values is in
+        their unit; temperature points stay points)."""
+        return self._on_numbers(lambda o: o.interpolate_na(dim, method=method, **kw))
+
+    def interp(
+        self,
+        coords: Mapping[Any, Any] | None = None,
+        method: str = "linear",
+        assume_sorted: bool = False,
+        kwargs: Mapping[str, Any] | None = None,
+        **coords_kwargs: Any,
+    ) -> Any:
+        """``interp`` keeping units; new coordinate values may be quantities
+        in any unit of the coordinate's dimension (converted, as in :meth:`sel`)."""
+        labels = _labels(self._obj, coords, coords_kwargs)
+        return self._on_numbers(
+            lambda o: o.interp(labels, method=method, assume_sorted=assume_sorted, kwargs=kwargs)
+        )
+
+    def polyfit(
+        self,
+        dim: Hashable,
+        deg: int,
+        skipna: bool | None = None,
+        rcond: float | None = None,
+        w: Any = None,
+    ) -> xr.Dataset:
+        """``polyfit`` with units: the coefficients of data in B against a
+        coordinate in A are in B/A^k for degree k (the function table's rule),
+        so one array of coefficients has a unit where those agree (a
+        coordinate without units); otherwise an error says what to do."""
+        obj = self._obj
+        x = _coord_unit(obj, dim) or ONE
+        plain, units = _stripped(obj)
+        # the units first: a mistake stops before anything is fitted
+        coefficients = {
+            name: _coefficient_unit(name, x, unit, deg)
+            for name, unit in units.items()
+            if name is _DATA or (isinstance(obj, xr.Dataset) and name in obj.data_vars)
+        }
+        fitted = plain.polyfit(dim, deg, skipna=skipna, rcond=rcond, w=w)
+        out = {}
+        for name, unit in coefficients.items():
+            key = "polyfit_coefficients" if name is _DATA else f"{name}_polyfit_coefficients"
+            var = fitted[key].variable
+            out[key] = var.copy(deep=False, data=_quantity(var.data, unit))
+        return fitted.assign(out)
+
+    def _on_numbers(self, op: Any) -> Any:
+        plain, units = _stripped(self._obj)
+        return _restored(op(plain), units)
 
     def to_zarr(self, store: Any = None, **kwargs: Any) -> Any:
         """``dequantify().to_zarr(...)``: the data with CF ``units`` attributes."""
