@@ -346,7 +346,8 @@ impl PyDimArray {
                 format!(
                     "converting a DimArray in '{}' to a plain array would drop its unit; \
                      use .magnitude() or .to_value(unit) to get the numbers (xarray data: \
-                     .dimtensor.dequantify() moves units into CF attributes)",
+                     .dimtensor.dequantify() moves units into CF attributes; \
+                     .dimtensor.ffill/bfill/interpolate_na/interp/polyfit keep them)",
                     self.unit_ref().symbol()
                 ),
             ));
