@@ -200,7 +200,7 @@ SIGNATURES = {
 # NumPy's keyword-only extras the namespace accepts beyond the standard
 # (xarray passes them), each with a default: calls that follow the standard
 # never see them.
-EXTRAS = {"std": ("ddof",), "var": ("ddof",)}
+EXTRAS = {"std": ("ddof", "dtype"), "var": ("ddof", "dtype"), "mean": ("dtype",)}
 
 
 def _plain_signature(f, extras=()) -> str:
@@ -919,6 +919,9 @@ def test_numpy_extras_that_xarray_looks_up(K) -> None:
     K.check(xp.cumprod(x / K(2.0, "m")), [0.5, 0.5, 0.75, 1.5], "")
     K.check(xp.std(x, ddof=1), [np.std([1.0, 2.0, 3.0, 4.0], ddof=1)], "m")
     K.check(xp.var(x, ddof=1, correction=0), [np.var([1.0, 2.0, 3.0, 4.0], ddof=1)], "m^2")
+    n = K(np.array([1, 2, 4]), "s")
+    K.check(xp.mean(n, dtype=xp.float32), [7 / 3], "s", rtol=1e-6)
+    K.check(xp.std(n, dtype=xp.float64), [np.std([1, 2, 4])], "s")
     # no second equals a metre: known without looking, as np.isin answers
     K.check(xp.isin(x, K([1.0], "s")), [False] * 4, "")
     with pytest.raises(DimensionError):

@@ -370,8 +370,17 @@ def min(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool 
     return run("min", min, (x,), {"axis": axis, "keepdims": keepdims})
 
 
-def mean(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
-    return run("mean", mean, (x,), {"axis": axis, "keepdims": keepdims})
+def mean(
+    x: Any,
+    /,
+    *,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    dtype: Any = None,
+) -> Any:
+    """``dtype`` (NumPy's accumulator dtype, which xarray passes) beyond the standard."""
+    kw = {"axis": axis, "keepdims": keepdims}
+    return run("mean", mean, (x,), kw if dtype is None else {**kw, "dtype": dtype})
 
 
 def sum(
@@ -405,11 +414,14 @@ def std(
     correction: int | float = 0.0,
     keepdims: bool = False,
     ddof: int | float | None = None,
+    dtype: Any = None,
 ) -> Any:
-    """``ddof`` (NumPy's name, which xarray passes) is ``correction``."""
+    """``ddof`` (NumPy's name, which xarray passes) is ``correction``;
+    ``dtype`` is NumPy's accumulator dtype."""
     if ddof is not None:
         correction = ddof
-    return run("std", std, (x,), {"axis": axis, "correction": correction, "keepdims": keepdims})
+    kw = {"axis": axis, "correction": correction, "keepdims": keepdims}
+    return run("std", std, (x,), kw if dtype is None else {**kw, "dtype": dtype})
 
 
 def var(
@@ -420,11 +432,14 @@ def var(
     correction: int | float = 0.0,
     keepdims: bool = False,
     ddof: int | float | None = None,
+    dtype: Any = None,
 ) -> Any:
-    """``ddof`` (NumPy's name, which xarray passes) is ``correction``."""
+    """``ddof`` (NumPy's name, which xarray passes) is ``correction``;
+    ``dtype`` is NumPy's accumulator dtype."""
     if ddof is not None:
         correction = ddof
-    return run("var", var, (x,), {"axis": axis, "correction": correction, "keepdims": keepdims})
+    kw = {"axis": axis, "correction": correction, "keepdims": keepdims}
+    return run("var", var, (x,), kw if dtype is None else {**kw, "dtype": dtype})
 
 
 def cumulative_sum(
