@@ -77,9 +77,9 @@ def convert(x: Any, conv: Sequence[float]) -> Any:
     a, b = conv
     if a == 1.0 and b == 0.0:
         return x
-    with PLAIN():
-        scaled = x * a
-        return scaled + b if b else scaled
+    with PLAIN():  # torch's functions: a DimTensor's own operators would run its rules
+        scaled = torch.mul(x, a)
+        return torch.add(scaled, b) if b else scaled
 
 
 def wrap(values: Any, unit: Unit | None, inputs: Sequence[Any] = ()) -> Any:

@@ -399,3 +399,22 @@ pub fn _unit_pending(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<PyA
     };
     Ok(Py::new(py, d)?.into_any())
 }
+
+/// Whether `other` has a higher `__array_priority__` than a DimArray's (20).
+fn outranks(other: &Bound<'_, PyAny>) -> PyResult<bool> {
+    match other.getattr_opt("__array_priority__")? {
+        Some(p) => Ok(p.extract::<f64>().is_ok_and(|p| p > 20.0)),
+        None => Ok(false),
+    }
+}
+
+/// Whether an operation of a DimArray and `other` is left to `other`:
+/// anything that handles units itself (a lazy DaskDimArray, say) gets its
+/// turn, and so does a container of arrays with a higher priority (xarray's
+/// DataArray, a pandas Series), as NumPy's own operators and ufuncs defer.
+pub(crate) fn defers_to(other: &Bound<'_, PyAny>) -> PyResult<bool> {
+    if other.is_instance_of::<PyDimArray>() || other.is_instance_of::<PyUnit>() {
+        return Ok(false);
+    }
+    Ok(other.hasattr("__dimtensor_lazy__")? || outranks(other)?)
+}

@@ -10,30 +10,11 @@ use pyo3::types::{PyDict, PyTuple};
 use dimtensor_core::rules::{self, Out};
 
 use super::ufunc::apply_ufunc;
-use super::PyDimArray;
+use super::{defers_to, PyDimArray};
 use crate::errors::rule_err;
 use crate::numpy::np_ufunc;
 use crate::rules::{uniform_exponent, Input};
 use crate::unit::PyUnit;
-
-/// Whether `other` has a higher `__array_priority__` than a DimArray's (20).
-fn outranks(other: &Bound<'_, PyAny>) -> PyResult<bool> {
-    match other.getattr_opt("__array_priority__")? {
-        Some(p) => Ok(p.extract::<f64>().is_ok_and(|p| p > 20.0)),
-        None => Ok(false),
-    }
-}
-
-/// Whether an operation of a DimArray and `other` is left to `other`:
-/// anything that handles units itself (a lazy DaskDimArray, say) gets its
-/// turn, and so does a container of arrays with a higher priority (xarray's
-/// DataArray, a pandas Series), as NumPy's own operators and ufuncs defer.
-pub(crate) fn defers_to(other: &Bound<'_, PyAny>) -> PyResult<bool> {
-    if other.is_instance_of::<PyDimArray>() || other.is_instance_of::<PyUnit>() {
-        return Ok(false);
-    }
-    Ok(other.hasattr("__dimtensor_lazy__")? || outranks(other)?)
-}
 
 /// Binary operator helper: `self op other` (or reflected).
 fn binop(

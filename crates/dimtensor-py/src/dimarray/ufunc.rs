@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyString, PyTuple};
 use smallvec::SmallVec;
 
-use super::{wrap, PyDimArray};
+use super::{defers_to, wrap, PyDimArray};
 use crate::errors::{rule_err, to_pyerr, OrRaise};
 use crate::numpy::{convert, convert_into, numpy};
 use crate::rules::{uniform_exponent, Input};
@@ -351,7 +351,7 @@ impl PyDimArray {
         // to containers that outrank us (xarray's DataArray), as the
         // operators do: np.add(x, data_array) is then data_array's to run.
         for x in inputs.iter() {
-            if super::operators::defers_to(&x)? {
+            if defers_to(&x)? {
                 return Ok(py.NotImplemented());
             }
         }
