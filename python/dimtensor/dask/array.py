@@ -672,38 +672,8 @@ class DaskDimArray:
             )
         return self.to("")._data
 
-    def to_zarr(self, store: Any, component: str | None = None, **kwargs: Any) -> Any:
-        """Write the data and its ``units`` attribute (CF syntax) to zarr."""
-        from dimtensor.dask.zarr_io import to_zarr
-
-        return to_zarr(self, store, component=component, **kwargs)
-
-    @classmethod
-    def from_zarr(
-        cls,
-        url_or_store: Any,
-        component: str | None = None,
-        unit: Unit | str | None = None,
-        storage_options: dict[str, Any] | None = None,
-        chunks: Any = None,
-    ) -> DaskDimArray:
-        """A zarr array opened lazily, its unit from the ``units`` attribute
-        (the same as :func:`dimtensor.dask.from_zarr`).
-
-        ``url_or_store``: a path, an fsspec URL (``s3://``, ``file://``,
-        ``memory://``…, with ``storage_options`` for its filesystem), a zarr
-        store or a ``zarr.Array``. ``unit`` converts from the attribute's
-        unit, or overrides an attribute that is not a unit (with a warning).
-
-        >>> import numpy as np
-        >>> DaskDimArray(np.full(4, 15.0), "degC", chunks=2).to_zarr("memory://doc/t.zarr")
-        >>> t = DaskDimArray.from_zarr("memory://doc/t.zarr", unit="K")
-        >>> t.compute()
-        DimArray([288.15, 288.15, 288.15, 288.15], unit='K')
-        """
-        from dimtensor.dask.zarr_io import from_zarr
-
-        return from_zarr(url_or_store, component, unit, storage_options, chunks)
+    # to_zarr and from_zarr: attached by dimtensor.dask.zarr_io (I/O builds
+    # on the array, not the other way round)
 
     # ---- constructors ----------------------------------------
     @classmethod
