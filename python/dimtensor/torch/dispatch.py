@@ -487,7 +487,7 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
     if spec.inplace:
         done_pos.add(0)
     if len(done_pos) < len(args):
-        what = f"torch {_name(func)}"
+        what = lambda: f"torch {_name(func)}"  # noqa: E731  (made only for an error)
         args = [a if i in done_pos else plain(a, what) for i, a in enumerate(args)]
     if kwargs:
         kwargs = {
