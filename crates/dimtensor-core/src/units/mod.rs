@@ -2,6 +2,7 @@
 //! named units, the parser and formatter of unit text, CODATA constants.
 
 pub mod cf;
+pub mod cf_names;
 pub mod constants;
 pub mod dimension;
 pub mod format;

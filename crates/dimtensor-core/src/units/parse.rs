@@ -14,16 +14,16 @@
 //! Every input is consumed in one left-to-right pass; parentheses nest at most
 //! [`MAX_DEPTH`] deep, so no input can exhaust the stack or run long.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
-use crate::units::cf::{self, Dialect};
+use crate::units::cf_names::{self, Dialect};
 use crate::units::rational::{superscript_value, Rational, SUPERSCRIPT_MINUS, SUPERSCRIPT_SLASH};
 use crate::units::registry::registry;
 use crate::units::temperature::interval_of;
-use crate::units::unit::Unit;
+use crate::units::unit::{Name, Unit};
 
 /// Deepest parenthesis nesting accepted.
 pub const MAX_DEPTH: usize = 32;
@@ -234,7 +234,7 @@ impl<'a> Parser<'a> {
         }
         let word = &self.text[at..self.pos];
         if self.dialect == Dialect::Cf {
-            match cf::lookup_cf(word) {
+            match lookup_cf(word) {
                 Some(Ok(u)) => return Ok(u),
                 Some(Err(why)) => {
                     return Err(self.err(at, format!("{word:?} is not a CF unit here: {why}")))
@@ -488,4 +488,55 @@ pub fn parse_in(text: &str, dialect: Dialect) -> Result<Unit> {
         cache.insert(text.to_string(), u.clone());
     }
     Ok(u)
+}
+
+// ---- the CF dialect's names (their table: units::cf_names) ----
+
+enum Entry {
+    Unit(Unit),
+    Refused(&'static str),
+}
+
+fn table() -> &'static FxHashMap<&'static str, Entry> {
+    static TABLE: OnceLock<FxHashMap<&'static str, Entry>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = FxHashMap::default();
+        for &(names, base, factor, cf, unicode) in cf_names::CF_NAMES {
+            let base = parse(base).expect("CF base unit parses");
+            if factor == 1.0 {
+                // Another name of a registry unit (`ppt` is `pptv` here).
+                for n in names {
+                    t.insert(*n, Entry::Unit(base.clone()));
+                }
+                continue;
+            }
+            let name = Name {
+                unicode: unicode.into(),
+                ascii: unicode.into(),
+                latex: unicode.into(),
+                cf: cf.into(),
+                udunits: true,
+            };
+            let u = Unit::named(name, base.dimension(), base.scale() * factor, 0.0)
+                .expect("CF unit scale");
+            for n in names {
+                t.insert(*n, Entry::Unit(u.clone()));
+            }
+            t.insert(unicode, Entry::Unit(u));
+        }
+        for &(n, why) in cf_names::CF_REFUSED {
+            t.insert(n, Entry::Refused(why));
+        }
+        t
+    })
+}
+
+/// How a name reads in the CF dialect where it differs from the registry:
+/// `Some(Ok(unit))`, `Some(Err(why))` for a refused name, None to use the
+/// registry.
+fn lookup_cf(word: &str) -> Option<std::result::Result<Unit, &'static str>> {
+    match table().get(word)? {
+        Entry::Unit(u) => Some(Ok(u.clone())),
+        Entry::Refused(why) => Some(Err(why)),
+    }
 }
