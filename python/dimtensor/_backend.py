@@ -16,6 +16,7 @@ array into a Dask expression never computes anything.
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -178,6 +179,28 @@ def register(backend: Backend) -> None:
     """Make ``backend`` known to :func:`backend_of` (lazy backends win)."""
     _OTHERS.append(backend)
     _OTHERS.sort(key=lambda b: not b.lazy)
+
+
+# Conversions into a front end's quantity type, by front end name ("jax",
+# "torch"), registered by that front end when it is imported.
+_CONVERSIONS: dict[str, Callable[[Any], Any]] = {}
+
+
+def register_conversion(name: str, convert: Callable[[Any], Any]) -> None:
+    """Make ``convert`` (a quantity of any front end → the quantity type of
+    front end ``name``) the one :func:`convert_to` uses."""
+    _CONVERSIONS[name] = convert
+
+
+def convert_to(x: Any, name: str) -> Any:
+    """``x`` as a quantity of front end ``name`` (``x.to_torch()``,
+    ``x.to_jax()``): the target converts, so front ends never import one
+    another; it is imported here by name on first use."""
+    convert = _CONVERSIONS.get(name)
+    if convert is None:
+        importlib.import_module(f"dimtensor.{name}")
+        convert = _CONVERSIONS[name]
+    return convert(x)
 
 
 def with_unit(values: Any, unit: Unit) -> Any:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from dimtensor import _core, _functions
+from dimtensor import _backend, _core, _functions
 from dimtensor._backend import NUMPY
 from dimtensor._core import DimArray, Unit
 from dimtensor.errors import UnitStrippedError
@@ -437,28 +437,13 @@ def __dlpack_device__(self: DimArray, /) -> tuple[Any, int]:
 def to_jax(self: DimArray) -> Any:
     """A :class:`dimtensor.jax.DimArray` (JAX imports the values through
     DLPack: no copy on the CPU when the memory suits it)."""
-    import jax.numpy as jnp
-
-    from dimtensor.jax import DimArray as JaxDimArray
-
-    values = self._data
-    try:
-        imported = jnp.from_dlpack(values)
-    except (BufferError, TypeError, ValueError, RuntimeError):
-        imported = jnp.asarray(values)  # not shareable (read-only, strided): copied
-    return JaxDimArray._new(imported, self.__dimtensor_unit__)
+    return _backend.convert_to(self, "jax")
 
 
 def to_torch(self: DimArray) -> Any:
     """A :class:`dimtensor.torch.DimTensor` sharing the values' memory
     (``torch.from_numpy``; a read-only array is copied)."""
-    import torch
-
-    from dimtensor.torch import DimTensor
-
-    values = self._data
-    raw = torch.from_numpy(values) if values.flags.writeable else torch.tensor(values)
-    return DimTensor._new(raw, self.__dimtensor_unit__)
+    return _backend.convert_to(self, "torch")
 
 
 def to_numpy(self: DimArray) -> DimArray:

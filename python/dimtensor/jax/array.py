@@ -410,11 +410,7 @@ class DimArray(UnitAttributes):
 
     def to_torch(self) -> Any:
         """A :class:`dimtensor.torch.DimTensor` sharing memory through DLPack."""
-        import torch
-
-        from dimtensor.torch import DimTensor
-
-        return DimTensor(torch.from_dlpack(self._data), self.unit)
+        return _backend.convert_to(self, "torch")
 
     # ---- text -----------------------------------------------------------------
     def _unit_text(self) -> str:
@@ -447,6 +443,29 @@ def _on_cpu(values: Any) -> bool:
 
 JAX = JaxBackend(DimArray)
 _backend.register(JAX)
+
+
+def _converted(x: Any) -> DimArray:
+    """A quantity of another front end as a JAX DimArray, through DLPack (a
+    NumPy array that cannot be shared, read-only or strided, is copied; a
+    tensor that tracks gradients is detached)."""
+    if isinstance(x, DimArray):
+        return x
+    unit = x.__dimtensor_unit__
+    if isinstance(x, NumpyDimArray):
+        values = x._data
+        try:
+            imported = jnp.from_dlpack(values)
+        except (BufferError, TypeError, ValueError, RuntimeError):
+            imported = jnp.asarray(values)
+        return DimArray._new(imported, unit)
+    raw = x.magnitude()
+    if hasattr(raw, "detach"):
+        raw = raw.detach().contiguous()
+    return DimArray._new(jnp.from_dlpack(raw), unit)
+
+
+_backend.register_conversion("jax", _converted)
 
 
 def _plain_key(key: Any) -> Any:

@@ -276,13 +276,7 @@ class DimTensor(UnitAttributes, torch.Tensor):
 
     def to_jax(self) -> Any:
         """A :class:`dimtensor.jax.DimArray` sharing memory through DLPack (detached)."""
-        import jax.dlpack
-
-        from dimtensor.jax import DimArray
-
-        with PLAIN():
-            values = jax.dlpack.from_dlpack(self.detach().contiguous())
-        return DimArray._new(values, self.unit)
+        return _backend.convert_to(self, "jax")
 
     def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:
         """The Array API namespace with units on torch (:mod:`dimtensor.torch.array_api`)."""
@@ -314,6 +308,24 @@ class DimTensor(UnitAttributes, torch.Tensor):
 
 TORCH = TorchBackend(DimTensor)
 _backend.register(TORCH)
+
+
+def _converted(x: Any) -> DimTensor:
+    """A quantity of another front end as a DimTensor: NumPy's memory
+    shared (``from_numpy``; a read-only array is copied), others' through
+    DLPack."""
+    if isinstance(x, DimTensor):
+        return x
+    unit = x.__dimtensor_unit__
+    if isinstance(x, NumpyDimArray):
+        values = x._data
+        raw = torch.from_numpy(values) if values.flags.writeable else torch.tensor(values)
+    else:
+        raw = torch.from_dlpack(x.magnitude())
+    return DimTensor._new(raw, unit)
+
+
+_backend.register_conversion("torch", _converted)
 dispatch.CLS = DimTensor
 _HANDLERS = table.handlers()
 _BY_NAME = table.by_name()
