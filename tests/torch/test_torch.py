@@ -335,3 +335,21 @@ def test_power_fast_path_matches_the_general_path(monkeypatch, unit):
     monkeypatch.setattr(dispatch, "_power", lambda spec, func, args: None)
     general = [_outcome(functools.partial(op, n=n), x) for op in ops for n in exponents]
     assert fast == general
+
+
+def test_gpu_check_script_runs_its_checks_on_the_cpu():
+    """tools/gpu_checks.py (run where CUDA exists) keeps working while no GPU
+    is at hand: the same checks on the CPU."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parents[2] / "tools" / "gpu_checks.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--device", "cpu", "--no-bench"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "all cpu checks passed" in done.stdout
