@@ -437,6 +437,8 @@ def _alone(spec: Function, func: Any, x: Any) -> Any:
         result = func(x)
     if spec.postprocess is not None:
         result = spec.postprocess(result)
+    if type(result) is torch.Tensor and units and units[0] is not None:
+        return CLS._new(result, units[0], result is not x)  # one tensor (sum, mean, ...)
     return wrap_results(result, units, (x,))
 
 
