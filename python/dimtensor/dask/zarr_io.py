@@ -250,34 +250,8 @@ def _to_zarr_method(
     return to_zarr(self, store, component=component, **kwargs)
 
 
-def _from_zarr_method(
-    cls: type,
-    url_or_store: Any,
-    component: str | None = None,
-    unit: Unit | str | None = None,
-    storage_options: dict[str, Any] | None = None,
-    chunks: Any = None,
-) -> DaskDimArray:
-    """A zarr array opened lazily, its unit from the ``units`` attribute
-    (the same as :func:`dimtensor.dask.from_zarr`).
-
-    ``url_or_store``: a path, an fsspec URL (``s3://``, ``file://``,
-    ``memory://``…, with ``storage_options`` for its filesystem), a zarr
-    store or a ``zarr.Array``. ``unit`` converts from the attribute's
-    unit, or overrides an attribute that is not a unit (with a warning).
-
-    >>> import numpy as np
-    >>> DaskDimArray(np.full(4, 15.0), "degC", chunks=2).to_zarr("memory://doc/t.zarr")
-    >>> t = DaskDimArray.from_zarr("memory://doc/t.zarr", unit="K")
-    >>> t.compute()
-    DimArray([288.15, 288.15, 288.15, 288.15], unit='K')
-    """
-    return from_zarr(url_or_store, component, unit, storage_options, chunks)
-
-
 # The class's I/O methods: zarr I/O builds on the array, so they are put on
 # it here rather than imported by it.
 _to_zarr_method.__name__, _to_zarr_method.__qualname__ = "to_zarr", "DaskDimArray.to_zarr"
-_from_zarr_method.__name__, _from_zarr_method.__qualname__ = "from_zarr", "DaskDimArray.from_zarr"
 DaskDimArray.to_zarr = _to_zarr_method  # type: ignore[attr-defined]
-DaskDimArray.from_zarr = classmethod(_from_zarr_method)  # type: ignore[attr-defined]
+DaskDimArray.from_zarr = staticmethod(from_zarr)  # type: ignore[attr-defined]
