@@ -353,3 +353,24 @@ def test_gpu_check_script_runs_its_checks_on_the_cpu():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "all cpu checks passed" in done.stdout
+
+
+def test_unit_names_for_compiled_code_are_unique_across_threads():
+    """Every unit seen gets one name, read back as that unit, however many
+    threads meet new units at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dimtensor.torch import plans
+
+    units = [u.m ** (k + 7) * u.s ** (-k) for k in range(200)]
+
+    def name_all(offset):
+        return [plans.unit_name(units[(i + offset) % len(units)]) for i in range(len(units))]
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(name_all, range(8)))
+    for unit in units:
+        names = {plans.unit_name(unit)}
+        assert len(names) == 1
+        assert getattr(plans.UNITS, names.pop()) == unit
+    assert len({n for r in results for n in r}) == len(units)

@@ -12,6 +12,7 @@ plain tensor or number, ``WILD`` for what meets any unit (the numbers 0,
 from __future__ import annotations
 
 import math
+import threading
 import types
 from collections.abc import Callable
 from typing import Any
@@ -43,6 +44,7 @@ def constant(fn: Callable[..., Any]) -> Callable[..., Any]:
 UNITS = types.ModuleType("dimtensor.torch.units_seen")
 _NAMES: dict[Unit, str] = {}
 _ONE: dict[Unit, Unit] = {}
+_NEW = threading.Lock()
 
 
 @constant
@@ -53,9 +55,13 @@ def unit_name(unit: Unit | None) -> str | None:
         return None
     found = _NAMES.get(unit)
     if found is None:
-        found = _NAMES[unit] = f"u{len(_NAMES)}"
-        setattr(UNITS, found, unit)
-        _ONE[unit] = unit
+        with _NEW:  # one name per unit, and never one name for two
+            found = _NAMES.get(unit)
+            if found is None:
+                found = f"u{len(_NAMES)}"
+                setattr(UNITS, found, unit)
+                _ONE[unit] = unit
+                _NAMES[unit] = found
     return found
 
 
