@@ -1,8 +1,8 @@
 """The core's plans as torch needs them: looked up by the units of the
 operands (and shapes where a rule reads them), cached, and marked as
 constant for ``torch.compile``, so that Dynamo runs them while it traces
-(unit errors then, at trace time) and keeps only their numbers: a compiled
-graph holds no unit logic and no break for it.
+(unit errors then, at trace time) and keeps only their answers, numbers and
+unit names: a compiled graph holds no unit logic and no break for it.
 
 Operands are described by *keys*: a Unit for a quantity, ``None`` for a
 plain tensor or number, ``WILD`` for what meets any unit (the numbers 0,
@@ -74,7 +74,7 @@ def intern(unit: Unit | None) -> Unit | None:
     found = _ONE.get(unit)
     if found is None:
         unit_name(unit)
-        found = unit
+        found = _ONE[unit]
     return found
 
 
