@@ -480,3 +480,23 @@ def test_accessor_polyfit_gives_coefficients_units_from_the_rule(lazy: bool) -> 
     assert make("degC", lazy).dimtensor.polyfit("x", 0).polyfit_coefficients.data.unit == (
         units.degC
     )
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["eager", "lazy"])
+def test_native_calls_that_cannot_keep_units_say_what_does(lazy: bool) -> None:
+    """xarray's own ffill/bfill (bottleneck, or dask scans of it) take plain
+    numbers: on quantified data they raise, naming the accessor's methods."""
+    a = _gappy("K", lazy)
+    for op in (lambda a: a.ffill("t"), lambda a: a.bfill("t"), lambda a: a.ffill("t", limit=1)):
+        with pytest.raises((TypeError, UnitStrippedError), match=r"\.dimtensor\.ffill"):
+            op(a)
+
+
+def test_dask_map_blocks_and_map_overlap_take_the_result_unit() -> None:
+    x = DaskDimArray(np.arange(6.0), "m", chunks=3)
+    np.testing.assert_allclose(
+        x.map_overlap(lambda b: b * 2, depth=1, unit="cm").compute().to("m")._data,
+        np.arange(6.0) * 0.02,
+    )
+    with pytest.raises(TypeError, match="needs unit="):
+        x.map_blocks(np.cumsum)

@@ -712,12 +712,27 @@ class DaskDimArray:
 
     # ---- user kernels -----------------------------------------------------
     def map_blocks(
-        self, func: Callable[..., Any], *args: Any, unit: Unit | str, **kwargs: Any
+        self, func: Callable[..., Any], *args: Any, unit: Unit | str | None = None, **kwargs: Any
     ) -> DaskDimArray:
         """``dask.array.map_blocks`` on the magnitudes; ``unit`` is the unit
-        of what ``func`` returns (dimtensor cannot know it)."""
+        of what ``func`` returns (dimtensor cannot know it).
+
+        >>> import numpy as np
+        >>> x = DaskDimArray(np.arange(4.0), "m", chunks=2)
+        >>> x.map_blocks(np.cumsum, unit="m").compute()
+        DimArray([0., 1., 2., 5.], unit='m')
+        """
+        unit = _unit_given("map_blocks", func, unit)
         raw = [a._data if isinstance(a, DaskDimArray) else a for a in args]
-        return DaskDimArray(da.map_blocks(func, self._data, *raw, **kwargs), _as_unit(unit))
+        return DaskDimArray(da.map_blocks(func, self._data, *raw, **kwargs), unit)
+
+    def map_overlap(
+        self, func: Callable[..., Any], depth: Any, *, unit: Unit | str | None = None, **kwargs: Any
+    ) -> DaskDimArray:
+        """``dask.array.map_overlap`` on the magnitudes; ``unit`` is the unit
+        of what ``func`` returns (dimtensor cannot know it)."""
+        unit = _unit_given("map_overlap", func, unit)
+        return DaskDimArray(self._data.map_overlap(func, depth, **kwargs), unit)
 
     # ---- text -------------------------------------------------------------
     def __repr__(self) -> str:
@@ -745,6 +760,19 @@ class DaskDimArray:
     def to_torch(self, **kwargs: Any) -> Any:
         """``compute()``, then a :class:`dimtensor.torch.DimTensor` (same memory)."""
         return self.compute(**kwargs).to_torch()
+
+
+def _unit_given(what: str, func: Any, unit: Unit | str | None) -> Unit:
+    """The ``unit=`` of map_blocks/map_overlap; without it, an error that
+    says why (callers such as xarray's ffill pass none)."""
+    if unit is None:
+        name = getattr(func, "__qualname__", repr(func))
+        raise TypeError(
+            f"DaskDimArray.{what}({name}, ...) needs unit=, the unit of what the function "
+            "returns: dimtensor cannot know it (xarray's ffill/bfill/interp/polyfit on "
+            "quantified data: use .dimtensor.ffill/bfill/interp/polyfit, which keep units)"
+        )
+    return _as_unit(unit)
 
 
 def _deferring(method: Callable[[DaskDimArray, Any], Any]) -> Callable[[DaskDimArray, Any], Any]:

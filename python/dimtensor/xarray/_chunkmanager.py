@@ -15,6 +15,10 @@ around without changing them, so the unit is the input's):
   rolling reduction built on it (``mean``, ``sum``, ``std``, ``max``, …,
   which then run through DaskDimArray's own rules).
 
+``scan`` and ``apply_gufunc`` of a DaskDimArray (xarray's lazy ffill/bfill
+and interp run Python functions on the chunks' numbers) refuse with a
+message naming the accessor methods that keep units.
+
 ``import dimtensor.xarray`` puts it in xarray's registry of chunk managers
 under the name ``"dask"``, where xarray's ``DaskManager`` was; it is a
 subclass of it, so everything else xarray asks of dask is answered as
@@ -57,12 +61,33 @@ NAMESPACE = _Namespace("dimtensor.xarray.dask_array")
 NAMESPACE.sliding_window_view = sliding_window_view  # type: ignore[attr-defined]
 
 
+def _refuse(what: str, arrays: Any) -> None:
+    """A DaskDimArray handed to a chunk manager function whose result unit
+    nobody can know (a scan, a generalized ufunc of any Python function):
+    an error that says what keeps units instead of a dask error."""
+    if any(isinstance(a, DaskDimArray) for a in arrays):
+        raise TypeError(
+            f"xarray runs {what} of a Python function on the DaskDimArray's chunks, whose result "
+            "unit dimtensor cannot know (ffill/bfill/interp/polyfit do this): use "
+            ".dimtensor.ffill/bfill/interpolate_na/interp/polyfit, which keep units"
+        )
+
+
 class UnitDaskManager(DaskManager):
-    """xarray's DaskManager whose ``array_api`` keeps DaskDimArray's unit."""
+    """xarray's DaskManager whose ``array_api`` keeps DaskDimArray's unit,
+    and which refuses, with a message, what cannot keep it."""
 
     @property
     def array_api(self) -> Any:
         return NAMESPACE
+
+    def scan(self, func: Any, binop: Any, ident: float, arr: Any, *args: Any, **kw: Any) -> Any:
+        _refuse("a scan", (arr,))
+        return super().scan(func, binop, ident, arr, *args, **kw)
+
+    def apply_gufunc(self, func: Any, signature: str, *args: Any, **kw: Any) -> Any:
+        _refuse("a generalized ufunc", args)
+        return super().apply_gufunc(func, signature, *args, **kw)
 
 
 def install() -> None:
