@@ -85,6 +85,11 @@ class Backend:
         """An array whose unit is not chosen yet (the namespace's ``zeros(n)``)."""
         return _core._unit_pending(values)
 
+    def literal(self, values: Any) -> Any:
+        """The NumPy value of raw ``values`` that are a lazy backend's
+        one-element literal (None otherwise; eager values are never one)."""
+        return None
+
     def function(self, func: Callable[..., Any], name: str) -> Callable[..., Any]:
         """What runs NumPy function ``func`` (rule ``name``) on magnitudes."""
         return func

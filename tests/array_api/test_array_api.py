@@ -927,3 +927,21 @@ def test_numpy_extras_that_xarray_looks_up(K) -> None:
     with pytest.raises(DimensionError):
         xp.cumprod(x)  # the unit would depend on the position
     assert "isin" not in xp.__all__  # not the standard's
+
+
+def test_lazy_literals_go_into_where_as_values() -> None:
+    """A one-element literal made through the lazy namespace (xarray's fill
+    value) adds no task to a where: dask embeds the value, as for raw dask."""
+    import dask.array as da
+    from dimtensor import units
+
+    x = DaskDimArray(np.arange(4.0), "m", chunks=2)
+    fill = lazy.astype(lazy.asarray(0), lazy.float64)
+    r = lazy.where(x > DaskDimArray(np.full(4, 1.5), "m", chunks=2), x, fill)
+    raw = np.arange(4.0)
+    plain = da.from_array(raw, chunks=2)
+    expected = da.where(plain > da.from_array(np.full(4, 1.5), chunks=2), plain, 0.0)
+    assert len(r.__dask_graph__()) == len(expected.__dask_graph__())
+    assert r.unit == units.m and r.dtype == np.float64
+    np.testing.assert_array_equal(r.compute()._data, [0.0, 0.0, 2.0, 3.0])
+    assert lazy.astype(lazy.asarray(2), lazy.float32).compute()._data.dtype == np.float32

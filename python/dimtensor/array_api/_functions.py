@@ -168,9 +168,19 @@ def clip(x: Any, /, min: Any = None, max: Any = None) -> Any:
 # ---- same-unit operands ----------------------------------------------------------
 
 
+def _where(B: Backend) -> Callable[..., Any]:
+    def f(condition: Any, x1: Any, x2: Any, /) -> Any:
+        # a literal operand (xarray's fill value) goes in as its value
+        values = [B.literal(x) for x in (x1, x2)]
+        x1, x2 = (x if v is None else v for x, v in zip((x1, x2), values, strict=True))
+        return xp_function(B, "where")(condition, x1, x2)
+
+    return f
+
+
 def where(condition: Any, x1: Any, x2: Any, /) -> Any:
     """``x2`` converted to the unit of ``x1``; 0, ±inf and nan fit any unit."""
-    return run("where", where, (condition, x1, x2), {})
+    return run("where", where, (condition, x1, x2), {}, _where)
 
 
 def concat(arrays: Sequence[Any] | tuple[Any, ...], /, *, axis: int | None = 0) -> Any:
@@ -207,7 +217,11 @@ def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any | None = Non
         # A cast keeps an array whose unit is not chosen yet in that state
         # (xarray casts its fill value, nan, to the data's dtype).
         B = operands_backend(x)
-        return B.pending(B.xp.astype(B.raw(x), dtype, copy=copy, device=device))
+        raw = B.raw(x)
+        value = B.literal(raw)
+        if value is not None:  # cast now: a literal stays a literal
+            return B.pending(B.xp.asarray(value.astype(dtype)))
+        return B.pending(B.xp.astype(raw, dtype, copy=copy, device=device))
     return run("astype", astype, (x, dtype), {"copy": copy, "device": device})
 
 

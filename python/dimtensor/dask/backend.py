@@ -149,6 +149,23 @@ class DaskBackend(Backend):
     def pending(self, values: Any) -> Any:
         return self.cls._unit_pending(values)
 
+    def literal(self, values: Any) -> Any:
+        """A 0-d dask array that is one NumPy value in its graph and nothing
+        else (``da.asarray(0)``): that value. Generic code such as xarray's
+        ``where(cond, x, 0)`` makes one through the namespace; dask embeds a
+        NumPy value in the tasks that use it, as it does for raw dask, so
+        passing the value saves the literal's task and any cast of it."""
+        if not isinstance(values, da.Array) or values.ndim != 0:
+            return None
+        layers = values.__dask_graph__().layers
+        if len(layers) != 1:
+            return None
+        (layer,) = layers.values()
+        if len(layer) != 1:
+            return None
+        (value,) = layer.values()
+        return value if isinstance(value, np.ndarray) else None
+
     def function(self, func: Callable[..., Any], name: str) -> Callable[..., Any]:
         found = dask_function(func)
         if found is None:
