@@ -421,6 +421,10 @@ def _option(v: Any) -> Any:
     return v
 
 
+# (rule, unit, shape) -> (conversion, result units) of a one-operand call
+_ALONE: dict[Any, Any] = {}
+
+
 def _alone(spec: Function, func: Any, x: Any) -> Any:
     """``f(x)`` of one DimTensor and nothing else (``a.sum()``,
     ``torch.mean(a)``) without the general path's argument handling; None
@@ -428,12 +432,23 @@ def _alone(spec: Function, func: Any, x: Any) -> Any:
     u = x._unit
     if u is None:
         return None
-    layout = ((shape(x),), *spec.alone)  # type: ignore[misc]
-    convs, units, _, known = plans.function_plan(spec.rule, layout, (), u)
-    if known is not None:
-        return None
-    x = convert(x, convs[0][0])
     with PLAIN():
+        if torch.compiler.is_compiling():
+            sh = tuple(int(n) for n in x.shape)
+            plan = None
+        else:
+            sh = tuple(x.shape)
+            plan = _ALONE.get((spec.rule, u, sh))
+        if plan is None:
+            convs, units, _, known = plans.function_plan(spec.rule, ((sh,), *spec.alone), (), u)
+            if known is not None:
+                return None
+            plan = convs[0][0], units
+            if not torch.compiler.is_compiling():
+                plans._remember(_ALONE, (spec.rule, u, sh), plan)
+        conv, units = plan
+        if conv != IDENTITY:
+            x = convert(x, conv)
         result = func(x)
     if spec.postprocess is not None:
         result = spec.postprocess(result)
