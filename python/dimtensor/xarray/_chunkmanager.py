@@ -8,10 +8,10 @@ the unit. :class:`UnitDaskManager` is xarray's ``DaskManager`` with an
 ``array_api`` in which those functions keep units; every other name, and
 every call on plain dask arrays, is dask's own, unchanged.
 
-What it covers, each with its unit rule (the window functions move values
-around without changing them, so the unit is the input's):
+What it covers (no unit rule here: each unit comes from the core's table):
 
-- ``sliding_window_view``: lazy ``rolling(...).construct()`` and every
+- ``sliding_window_view`` (the function table's rule, through the lazy Array
+  API namespace): lazy ``rolling(...).construct()`` and every
   rolling reduction built on it (``mean``, ``sum``, ``std``, ``max``, …,
   which then run through DaskDimArray's own rules).
 
@@ -39,12 +39,14 @@ from dimtensor.dask import DaskDimArray
 def sliding_window_view(
     x: Any, window_shape: Any, axis: Any = None, *, automatic_rechunk: bool = True, **kwargs: Any
 ) -> Any:
-    """dask's ``sliding_window_view``; a DaskDimArray keeps its unit."""
-    from dask.array.lib.stride_tricks import sliding_window_view as windows
-
+    """dask's ``sliding_window_view``; a DaskDimArray goes through the lazy
+    Array API namespace's, which takes its unit from the function table."""
     if isinstance(x, DaskDimArray):
-        view = windows(x.magnitude(), window_shape, axis=axis, automatic_rechunk=automatic_rechunk)
-        return DaskDimArray(view, x.unit)
+        from dimtensor.array_api import lazy
+
+        windows = lazy.lib.stride_tricks.sliding_window_view
+    else:
+        from dask.array.lib.stride_tricks import sliding_window_view as windows
     return windows(x, window_shape, axis=axis, automatic_rechunk=automatic_rechunk)
 
 
