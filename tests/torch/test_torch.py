@@ -374,3 +374,11 @@ def test_unit_names_for_compiled_code_are_unique_across_threads():
         assert len(names) == 1
         assert getattr(plans.UNITS, names.pop()) == unit
     assert len({n for r in results for n in r}) == len(units)
+
+
+def test_a_plain_out_tensor_stays_plain():
+    a = q([1.0, 2.0], "m")
+    out = torch.empty(2)
+    r = torch.add(a, a, out=out)
+    assert type(out) is torch.Tensor and r.unit == u.m
+    torch.testing.assert_close(out, torch.tensor([2.0, 4.0]))

@@ -11,13 +11,11 @@ from typing import Any
 
 import torch
 
-from dimtensor._backend import IDENTITY, WrapperBackend, is_quantity
+from dimtensor._backend import WrapperBackend
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
 
-from . import dispatch, plans
-
-_PLAIN_CONTEXT = torch._C.DisableTorchFunctionSubclass
+from . import dispatch
 
 
 class TorchBackend(WrapperBackend):
@@ -33,22 +31,10 @@ class TorchBackend(WrapperBackend):
             return dispatch.bare(x)
         if isinstance(x, NumpyDimArray):
             return torch.as_tensor(x._data)
-        if isinstance(x, Unit):
-            return 1.0
-        if is_quantity(x):
-            raise TypeError(
-                f"a {type(x).__name__} cannot take part in a torch computation; convert it "
-                "first (.to_torch())"
-            )
-        return x
+        return super().raw(x)
 
     def convert(self, values: Any, conv: tuple[float, float]) -> Any:
-        a, b = conv
-        if (a, b) == IDENTITY:
-            return values
-        with _PLAIN_CONTEXT():
-            scaled = values * a
-            return scaled + b if b else scaled
+        return dispatch.convert(values, conv)
 
     def function(self, func: Callable[..., Any], name: str) -> Callable[..., Any]:
         raise TypeError(f"dimtensor.torch has no NumPy function {name}; use torch's own")
@@ -73,14 +59,6 @@ class TorchBackend(WrapperBackend):
         plain tensor the magnitudes in the result's unit."""
         if isinstance(out, tuple):
             (out,) = out
-        if not isinstance(out, self.cls):
-            with _PLAIN_CONTEXT():
-                out.copy_(values)
-            return out if unit is None else self.wrap(out, unit)
-        if unit is None:
+        if unit is None and isinstance(out, self.cls):
             raise TypeError(f"{what}: this result has no unit; pass a plain tensor as out=")
-        if out._unit is None:
-            out._unit = unit
-        with _PLAIN_CONTEXT():
-            out.copy_(self.convert(values, plans.conversion(unit, out._unit)))
-        return out
+        return dispatch.deliver(values, unit, out)

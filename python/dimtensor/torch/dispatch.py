@@ -327,7 +327,8 @@ def deliver(values: Any, unit: Unit | None, out: Any) -> Any:
         return out
     with PLAIN():
         out.copy_(values)
-    return out if unit is None else wrap(out, unit)
+    # the caller's plain tensor stays one: the result is a view of it
+    return out if unit is None else wrap(out, unit, (out,))
 
 
 # ---- function rules -----------------------------------------------------------------
