@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import torch
 import torch.nn.functional as F
+from torch.compiler import is_compiling
 
 from dimtensor import _core
 from dimtensor._backend import ONE
@@ -54,7 +55,7 @@ def bare(x: torch.Tensor) -> torch.Tensor:
     graph. Dynamo cannot trace ``as_subclass`` from a subclass; a view
     taken with torch functions disabled is plain there."""
     with PLAIN():
-        if torch.compiler.is_compiling():
+        if is_compiling():
             return x.view_as(x)
         return x.as_subclass(torch.Tensor)
 
@@ -63,9 +64,14 @@ def shape(x: Any) -> tuple[int, ...]:
     if not isinstance(x, torch.Tensor):
         return ()
     with PLAIN():  # a subclass's .shape would go through __torch_function__
-        if torch.compiler.is_compiling():
-            return tuple(int(n) for n in x.shape)  # no symbolic sizes in plans
-        return tuple(x.shape)
+        return _sizes(x)
+
+
+def _sizes(x: torch.Tensor) -> tuple[int, ...]:
+    """A tensor's shape as the plans take it (torch functions disabled)."""
+    if is_compiling():
+        return tuple(int(n) for n in x.shape)  # no symbolic sizes in plans
+    return tuple(x.shape)
 
 
 def convert(x: Any, conv: Sequence[float]) -> Any:
@@ -161,7 +167,7 @@ def _exponent(name: str, x: Any) -> float | None:
         return None
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         return float(x)
-    if isinstance(x, torch.Tensor) and x.numel() == 1 and not torch.compiler.is_compiling():
+    if isinstance(x, torch.Tensor) and x.numel() == 1 and not is_compiling():
         with PLAIN():
             value = float(x.detach().reshape(()).item())
         if isinstance(x, CLS) and x._unit is not None and x._unit.is_dimensionless:
@@ -270,7 +276,7 @@ def _scaled_sum(rule: str, operands: Sequence[Any], convs: Sequence[Any]) -> Any
     if fn is None or len(operands) != 2:
         return None
     (sx, bx), (sy, by) = convs
-    if bx or by or (sx == 1.0 and sy == 1.0) or torch.compiler.is_compiling():
+    if bx or by or (sx == 1.0 and sy == 1.0) or is_compiling():
         return None
     x, y = operands
     if not all(isinstance(t, torch.Tensor) and t.is_floating_point() for t in (x, y)):
@@ -433,20 +439,17 @@ def _alone(spec: Function, func: Any, x: Any) -> Any:
     u = x._unit
     if u is None:
         return None
-    with PLAIN():
-        if torch.compiler.is_compiling():
-            sh = tuple(int(n) for n in x.shape)
-            plan = None
-        else:
-            sh = tuple(x.shape)
-            plan = _ALONE.get((spec.rule, u, sh))
+    with PLAIN():  # one context for the shape and the call
+        sh = _sizes(x)
+        compiling = is_compiling()  # plans then go through Dynamo's constants
+        plan = None if compiling else _ALONE.get((spec.rule, u, sh))
         if plan is None:
             convs, units, _, known = plans.function_plan(spec.rule, ((sh,), *spec.alone), (), u)
             if known is not None:
                 return None
             plan = convs[0][0], units
-            if not torch.compiler.is_compiling():
-                plans._remember(_ALONE, (spec.rule, u, sh), plan)
+            if not compiling:
+                plans.remember(_ALONE, (spec.rule, u, sh), plan)
         conv, units = plan
         if conv != IDENTITY:
             x = convert(x, conv)

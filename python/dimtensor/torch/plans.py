@@ -138,7 +138,7 @@ _FUNCTION: dict[Any, Any] = {}
 _SAME: dict[Any, Any] = {}
 
 
-def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
+def remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
     if len(cache) > 50_000:  # bounded: keys hold exponents and shapes
         cache.clear()
     cache[key] = value
@@ -175,7 +175,7 @@ def _ufunc(name: str, exponent: float | None, keys: tuple[Any, ...]) -> Any:
     if found is None:
         operands = [_operand(key, None) for key in keys]
         convs, outs, const = _core.ufunc_plan(name, operands, exponent)
-        found = _remember(_UFUNC, k, (tuple(convs), tuple(intern(u) for u in outs), const))
+        found = remember(_UFUNC, k, (tuple(convs), tuple(intern(u) for u in outs), const))
     return found
 
 
@@ -204,7 +204,7 @@ def _function(name: str, layout: tuple[Any, ...], options: tuple[Any, ...], keys
         ]
         convs, units, repeat, known, _ = _core.function_plan(name, values, dict(options))
         plan = (tuple(tuple(c) for c in convs), tuple(intern(u) for u in units), repeat, known)
-        found = _remember(_FUNCTION, k, plan)
+        found = remember(_FUNCTION, k, plan)
     return found
 
 
@@ -228,7 +228,7 @@ def _same_unit(what: str, keys: tuple[Any, ...]) -> Any:
     found = _SAME.get(k)
     if found is None:
         unit, convs = _core.same_unit_plan(what, [_operand(key, None) for key in keys])
-        found = _remember(_SAME, k, (intern(unit), tuple(convs)))
+        found = remember(_SAME, k, (intern(unit), tuple(convs)))
     return found
 
 

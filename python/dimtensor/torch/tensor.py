@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import torch
+from torch.compiler import is_compiling
 
 from dimtensor import _backend, _core
 from dimtensor._backend import ONE, UnitAttributes, is_quantity
@@ -125,7 +126,7 @@ class DimTensor(UnitAttributes, torch.Tensor):
         """Wrap a result without checks (its unit came from a plan). A
         ``fresh`` plain tensor (made by the operation, referenced nowhere
         else) becomes a DimTensor in place: no view, no autograd node."""
-        if fresh and type(values) is torch.Tensor and not torch.compiler.is_compiling():
+        if fresh and type(values) is torch.Tensor and not is_compiling():
             values.__class__ = cls
             t = values
         else:
