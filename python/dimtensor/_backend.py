@@ -186,6 +186,17 @@ def register(backend: Backend) -> None:
     _OTHERS.sort(key=lambda b: not b.lazy)
 
 
+def member(namespace: Any, name: str) -> Any:
+    """The member ``name`` of ``namespace``, dotted (``"linalg.norm"``,
+    ``"lib.stride_tricks.sliding_window_view"``), or None."""
+    obj = namespace
+    for part in name.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
+
+
 # Conversions into a front end's quantity type, by front end name ("jax",
 # "torch"), registered by that front end when it is imported.
 _CONVERSIONS: dict[str, Callable[[Any], Any]] = {}

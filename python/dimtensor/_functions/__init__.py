@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from dimtensor import _core
-from dimtensor._backend import Backend, is_quantity, unit_of
+from dimtensor._backend import Backend, is_quantity, member, unit_of
 
 from .call import Bound, call, rule
 
@@ -29,9 +29,7 @@ def numpy_rules() -> dict[Callable[..., Any], str]:
     not among them: ``__array_ufunc__`` applies the ufunc table."""
     found: dict[Callable[..., Any], str] = {}
     for name in _core.function_names():
-        obj: Any = np
-        for part in name.split("."):
-            obj = getattr(obj, part, None)
+        obj = member(np, name)
         if not callable(obj) or isinstance(obj, np.ufunc):
             continue
         # An alias (np.concat is np.concatenate) is known by its own name, so

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from dimtensor import _core
-from dimtensor._backend import ONE, Backend, backend_of, is_quantity, unit_of
+from dimtensor._backend import ONE, Backend, backend_of, is_quantity, member, unit_of
 from dimtensor._functions import call
 
 
@@ -35,9 +35,7 @@ def operands_backend(*args: Any) -> Backend:
 
 def xp_function(B: Backend, name: str) -> Callable[..., Any]:
     """The function ``name`` (``linalg.inv``…) of the backend's standard namespace."""
-    obj: Any = B.xp
-    for part in name.split("."):
-        obj = getattr(obj, part, None)
+    obj = member(B.xp, name)
     if obj is None:
         raise TypeError(
             f"{name} is not available on {B.name} arrays (their standard namespace has none); "

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from dimtensor._backend import ONE
+from dimtensor._backend import ONE, member
 from dimtensor._functions import call, known_result
 
 from ._functions import operands_backend
@@ -35,10 +35,7 @@ NAMES = (
 
 
 def _numpy(name: str) -> Callable[..., Any]:
-    obj: Any = np
-    for part in name.split("."):
-        obj = getattr(obj, part)
-    return obj  # type: ignore[no-any-return]
+    return member(np, name)  # type: ignore[no-any-return]
 
 
 def _extra(name: str) -> Callable[..., Any]:

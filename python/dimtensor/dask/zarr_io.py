@@ -242,16 +242,8 @@ def to_zarr(
     return da.to_zarr(x.data, store, component=component, attributes=attributes, **kwargs)
 
 
-def _to_zarr_method(
-    self: DaskDimArray, store: Any, component: str | None = None, **kwargs: Any
-) -> Any:
-    """Write the data and its ``units`` attribute (CF syntax) to zarr (see
-    :func:`dimtensor.dask.to_zarr`)."""
-    return to_zarr(self, store, component=component, **kwargs)
-
-
-# The class's I/O methods: zarr I/O builds on the array, so they are put on
-# it here rather than imported by it.
-_to_zarr_method.__name__, _to_zarr_method.__qualname__ = "to_zarr", "DaskDimArray.to_zarr"
-DaskDimArray.to_zarr = _to_zarr_method  # type: ignore[attr-defined]
+# The class's I/O methods are these functions (``x.to_zarr(store)`` is
+# ``to_zarr(x, store)``): zarr I/O builds on the array, so they are put on it
+# here rather than imported by it.
+DaskDimArray.to_zarr = to_zarr  # type: ignore[attr-defined]
 DaskDimArray.from_zarr = staticmethod(from_zarr)  # type: ignore[attr-defined]

@@ -15,21 +15,18 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from dimtensor._backend import IDENTITY, WrapperBackend
+from dimtensor._backend import IDENTITY, WrapperBackend, member
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
 
 
 def jax_function(func: Callable[..., Any], name: str) -> Callable[..., Any]:
     """``jax.numpy``'s twin of NumPy function ``func`` (rule ``name``)."""
-    obj: Any = jnp
-    for part in name.split("."):
-        obj = getattr(obj, part, None)
-        if obj is None:
-            raise TypeError(
-                f"jax.numpy has no {name}; call it on .to_value(unit) and attach the unit "
-                "you expect"
-            )
+    obj = member(jnp, name)
+    if obj is None:
+        raise TypeError(
+            f"jax.numpy has no {name}; call it on .to_value(unit) and attach the unit you expect"
+        )
     return obj  # type: ignore[no-any-return]
 
 

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from dimtensor import _core
+from dimtensor._backend import member
 from dimtensor._functions import call
 
 from .array import JAX, ufunc
@@ -40,9 +41,7 @@ from .backend import jax_function
 @functools.cache
 def function(name: str) -> Callable[..., Any]:
     """The unit-aware ``jax.numpy`` function ``name`` (``"linalg.norm"``…)."""
-    obj: Any = np
-    for part in name.split("."):
-        obj = getattr(obj, part, None)
+    obj = member(np, name)
     if isinstance(obj, np.ufunc):
         jax_function(obj, name)  # refuse early when jax.numpy lacks it
 
