@@ -137,11 +137,6 @@ def _with_quantified_coord(obj: Any, coord: Hashable) -> tuple[Any, Hashable]:
     return obj.assign_coords({tmp: (var.dims, _quantity(var.values, unit))}), tmp
 
 
-def _magnitude(data: Any) -> Any:
-    """A quantity's numbers in its own unit (a dask array stays lazy)."""
-    return data._data if isinstance(data, DimArray) else data.magnitude()
-
-
 # The key of a DataArray's own data among the units of its variables.
 _DATA = object()
 
@@ -155,7 +150,7 @@ def _stripped(obj: Any) -> tuple[Any, dict[Any, Unit]]:
         if not is_quantity(var.data):
             return var
         units[name] = unit_of(var.data)  # type: ignore[assignment]
-        return var.copy(deep=False, data=_magnitude(var.data))
+        return var.copy(deep=False, data=var.data._data)  # as dequantify: no copy, stays lazy
 
     coords = {k: strip(k, c.variable) for k, c in obj.coords.items() if k not in obj.indexes}
     if isinstance(obj, xr.DataArray):
