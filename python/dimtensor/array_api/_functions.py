@@ -136,7 +136,7 @@ def _clip(B: Backend) -> Callable[..., Any]:
         # metres) would be truncated. The array takes the bounds' floating
         # dtype instead, as NumPy's clip does (a dtype decided by dtypes alone).
         if np.issubdtype(np.dtype(str(raw.dtype)), np.integer):
-            floats = [_dtype(b) for b in (min, max) if _is_floating(b)]
+            floats = [d for d in map(_floating_dtype, (min, max)) if d is not None]
             if floats:
                 raw = raw.astype(np.result_type(raw.dtype, *floats))
         return xp_function(B, "clip")(raw, min=min, max=max)
@@ -144,17 +144,14 @@ def _clip(B: Backend) -> Callable[..., Any]:
     return f
 
 
-def _dtype(b: Any) -> Any:
-    return np.float64 if isinstance(b, float) else np.dtype(str(b.dtype))
-
-
-def _is_floating(b: Any) -> bool:
-    if b is None or isinstance(b, (bool, int)):
-        return False
+def _floating_dtype(b: Any) -> Any:
+    """The dtype of a floating-point bound (a Python float's is float64), else None."""
     if isinstance(b, float):
-        return True
+        return np.dtype(np.float64)
     dtype = getattr(b, "dtype", None)
-    return dtype is not None and np.issubdtype(np.dtype(str(dtype)), np.inexact)
+    if dtype is None or not np.issubdtype(np.dtype(str(dtype)), np.inexact):
+        return None
+    return np.dtype(str(dtype))
 
 
 def clip(x: Any, /, min: Any = None, max: Any = None) -> Any:
