@@ -24,7 +24,7 @@ pub fn codata_table(py: Python<'_>) -> PyResult<Vec<Row>> {
     codata()
         .iter()
         .map(|c| {
-            let unit = PyUnit(dimtensor_core::parse(c.unit).or_raise(py)?);
+            let unit = PyUnit::wrap(dimtensor_core::parse(c.unit).or_raise(py)?);
             Ok((
                 c.key,
                 c.aliases.to_vec(),

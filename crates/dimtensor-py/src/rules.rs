@@ -119,7 +119,7 @@ pub fn uniform_exponent(py: Python<'_>, e: &Input<'_>) -> PyResult<Option<f64>> 
 fn outs_to_py(outs: &[Out]) -> Vec<Option<PyUnit>> {
     outs.iter()
         .map(|o| match o {
-            Out::Unit(u) => Some(PyUnit(u.clone())),
+            Out::Unit(u) => Some(PyUnit::wrap(u.clone())),
             Out::Plain => None,
         })
         .collect()
@@ -174,7 +174,7 @@ pub fn same_unit_plan(
     let ops: Vec<rules::Operand> = inputs.iter().map(Input::operand).collect();
     let plan = rules::same_unit_plan(what, &ops).map_err(|e| rule_err(py, e))?;
     let unit = match plan.outputs.first() {
-        Some(Out::Unit(u)) => Some(PyUnit(u.clone())),
+        Some(Out::Unit(u)) => Some(PyUnit::wrap(u.clone())),
         _ => None,
     };
     Ok((unit, plan.inputs.iter().map(|c| c.pair()).collect()))

@@ -3,6 +3,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 use dimtensor_core::units::unit::{Kind, Name};
 use dimtensor_core::{registry, Dialect, Dimension, Format, Rational, Unit};
@@ -17,7 +18,18 @@ use crate::errors::OrRaise;
 
 #[pyclass(name = "Unit", module = "dimtensor._core", frozen)]
 #[derive(Clone)]
-pub struct PyUnit(pub Unit);
+pub struct PyUnit(pub Unit, HashOnce);
+
+/// The unit's hash, computed on first use: units key the plan caches of
+/// every front end, hashed several times per operation.
+#[derive(Clone, Default)]
+pub struct HashOnce(OnceLock<u64>);
+
+impl PyUnit {
+    pub fn wrap(unit: Unit) -> Self {
+        PyUnit(unit, HashOnce::default())
+    }
+}
 
 /// A real number (int, float, Fraction or NumPy scalar; not bool), as a
 /// unit factor.
@@ -124,7 +136,7 @@ fn with_unit(py: Python<'_>, values: &Bound<'_, PyAny>, unit: Unit) -> PyResult<
         return Ok(py.NotImplemented());
     }
     match WITH_UNIT.get(py) {
-        Some(f) => Ok(f.bind(py).call1((values, PyUnit(unit)))?.unbind()),
+        Some(f) => Ok(f.bind(py).call1((values, PyUnit::wrap(unit)))?.unbind()),
         None => Ok(py.NotImplemented()),
     }
 }
@@ -156,7 +168,7 @@ pub fn unit_arg(obj: &Bound<'_, PyAny>) -> PyResult<Unit> {
 }
 
 fn new_unit(py: Python<'_>, u: Unit) -> PyResult<Py<PyAny>> {
-    Ok(Py::new(py, PyUnit(u))?.into_any())
+    Ok(Py::new(py, PyUnit::wrap(u))?.into_any())
 }
 
 /// A unit written as `symbol`, with the given value. When the symbol parses
@@ -192,11 +204,11 @@ impl PyUnit {
         offset: f64,
     ) -> PyResult<Self> {
         match dimension {
-            None if scale == 1.0 && offset == 0.0 => Ok(PyUnit(parse_text(symbol, true)?)),
+            None if scale == 1.0 && offset == 0.0 => Ok(PyUnit::wrap(parse_text(symbol, true)?)),
             None => Err(PyValueError::new_err(
                 "Unit(symbol, scale=..., offset=...) needs a dimension; to parse text, give the symbol alone",
             )),
-            Some(d) => Ok(PyUnit(
+            Some(d) => Ok(PyUnit::wrap(
                 unit_with_symbol(symbol.to_str()?, d.get().0, scale, offset, false).or_raise(py)?,
             )),
         }
@@ -208,7 +220,7 @@ impl PyUnit {
     #[pyo3(signature = (text, dialect="default"))]
     fn parse(text: &Bound<'_, PyString>, dialect: &str) -> PyResult<Self> {
         let d: Dialect = dialect.parse().or_raise(text.py())?;
-        Ok(PyUnit(parse_text_in(text, true, d)?))
+        Ok(PyUnit::wrap(parse_text_in(text, true, d)?))
     }
 
     /// The CF `units` attribute UDUNITS-2 reads as this unit, and the CF
@@ -266,12 +278,12 @@ impl PyUnit {
 
     /// The coherent SI unit of the same dimension (`kg·m²/s²` for an energy).
     fn to_base(&self) -> Self {
-        PyUnit(registry().to_base(&self.0))
+        PyUnit::wrap(registry().to_base(&self.0))
     }
 
     /// The same unit under a registered name when one matches exactly.
     fn simplified(&self) -> Self {
-        PyUnit(registry().simplified(&self.0))
+        PyUnit::wrap(registry().simplified(&self.0))
     }
 
     /// The unit as text: "unicode" (default), "ascii", "latex" or "cf".
@@ -391,7 +403,7 @@ impl PyUnit {
             }
             _ => extract_rational(exponent)?,
         };
-        Ok(PyUnit(self.0.powr(p).or_raise(py)?))
+        Ok(PyUnit::wrap(self.0.powr(p).or_raise(py)?))
     }
 
     fn __richcmp__(&self, py: Python<'_>, other: &Bound<'_, PyAny>, op: CompareOp) -> Py<PyAny> {
@@ -407,9 +419,11 @@ impl PyUnit {
     }
 
     fn __hash__(&self) -> u64 {
-        let mut h = DefaultHasher::new();
-        self.0.hash(&mut h);
-        h.finish()
+        *self.1 .0.get_or_init(|| {
+            let mut h = DefaultHasher::new();
+            self.0.hash(&mut h);
+            h.finish()
+        })
     }
 
     /// NumPy must not turn a unit into an object array (`array * unit`):
@@ -472,9 +486,9 @@ pub fn _unit_from_state(
         return Err(PyValueError::new_err("a pickled unit has seven exponents"));
     }
     if symbol.is_empty() && dim.is_dimensionless() && scale == 1.0 && offset == 0.0 {
-        return Ok(PyUnit(Unit::one()));
+        return Ok(PyUnit::wrap(Unit::one()));
     }
-    Ok(PyUnit(
+    Ok(PyUnit::wrap(
         unit_with_symbol(symbol, dim, scale, offset, interval).or_raise(py)?,
     ))
 }
@@ -484,7 +498,7 @@ pub fn _unit_from_state(
 #[pyo3(signature = (text, dialect="default"))]
 pub fn parse_unit(text: &Bound<'_, PyString>, dialect: &str) -> PyResult<PyUnit> {
     let d: Dialect = dialect.parse().or_raise(text.py())?;
-    Ok(PyUnit(parse_text_in(text, true, d)?))
+    Ok(PyUnit::wrap(parse_text_in(text, true, d)?))
 }
 
 /// Parses a CF `units` attribute (with `units_metadata` when given): the
@@ -497,20 +511,20 @@ pub fn parse_cf_unit(
     metadata: Option<&str>,
 ) -> PyResult<(PyUnit, Option<String>)> {
     let cf = dimtensor_core::parse_cf(text, metadata).or_raise(py)?;
-    Ok((PyUnit(cf.unit), cf.epoch))
+    Ok((PyUnit::wrap(cf.unit), cf.epoch))
 }
 
 /// Parses unit text, bypassing the cache (for benchmarks).
 #[pyfunction]
 pub fn _parse_unit_uncached(text: &Bound<'_, PyString>) -> PyResult<PyUnit> {
-    Ok(PyUnit(parse_text(text, false)?))
+    Ok(PyUnit::wrap(parse_text(text, false)?))
 }
 
 /// The registered unit called `name` (no parsing), or None.
 #[pyfunction]
 pub fn lookup_unit(name: &Bound<'_, PyString>) -> Option<PyUnit> {
     // A name with a lone surrogate is not UTF-8 and names no unit.
-    dimtensor_core::lookup(name.to_str().ok()?).map(PyUnit)
+    dimtensor_core::lookup(name.to_str().ok()?).map(PyUnit::wrap)
 }
 
 /// Every registered unit name, sorted.

@@ -64,12 +64,12 @@ def shape(x: Any) -> tuple[int, ...]:
     if not isinstance(x, torch.Tensor):
         return ()
     with PLAIN():  # a subclass's .shape would go through __torch_function__
-        return _sizes(x)
+        return _sizes(x, is_compiling())
 
 
-def _sizes(x: torch.Tensor) -> tuple[int, ...]:
+def _sizes(x: torch.Tensor, compiling: bool) -> tuple[int, ...]:
     """A tensor's shape as the plans take it (torch functions disabled)."""
-    if is_compiling():
+    if compiling:
         return tuple(int(n) for n in x.shape)  # no symbolic sizes in plans
     return tuple(x.shape)
 
@@ -163,7 +163,7 @@ _MISSING = object()
 def _exponent(name: str, x: Any) -> float | None:
     """A power's exponent, known now: a number, or a one-element plain or
     dimensionless tensor read outside compiled code."""
-    if name not in ("power", "float_power"):
+    if name not in POWERS:
         return None
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         return float(x)
@@ -176,60 +176,153 @@ def _exponent(name: str, x: Any) -> float | None:
     return None
 
 
-def _pair(spec: Ufunc, func: Any, args: Sequence[Any]) -> Any:
-    """The common case, ``x ∘ y`` of two DimTensors whose plan converts
-    nothing or one operand of a sum, without the general path's argument
-    handling; None where it does not apply."""
-    x, y = args[spec.operands[0][0]], args[spec.operands[1][0]]
+# ---- the eager fast paths ---------------------------------------------------------
+# The calls made most (an operator between two DimTensors, a one-operand
+# ufunc, a reduction of one tensor) read their plan from the cache by the
+# operands' units and turn torch's fresh result into a DimTensor in place:
+# well under a microsecond over torch, where the general path below takes
+# several. They stay short on purpose: at 1e6 elements the operands evict
+# the interpreter's data from the CPU caches, so every object touched costs
+# more than its instruction count. Where one does not apply (compiled code,
+# a pending unit, a keyword, a result that is no fresh tensor) it returns
+# None before running anything, and the general path runs the call.
+
+POWERS = ("power", "float_power")
+_SAME2 = (IDENTITY, IDENTITY)
+_UFUNC_PLANS = plans.UFUNC_PLANS
+
+
+def _labelled(result: Any, unit: Unit, fresh: bool, compiling: bool, inputs: Any = ()) -> Any:
+    """A result in ``unit``: a fresh plain tensor (none of the ``inputs``)
+    changes class in place."""
+    if fresh and not compiling and type(result) is torch.Tensor:
+        result.__class__ = CLS
+        result._unit = unit
+        return result
+    if result is NotImplemented:
+        return result
+    if isinstance(result, torch.Tensor):
+        return CLS._new(result, unit, fresh)
+    return wrap(result, unit, inputs)
+
+
+def _cached(rule: str, keys: tuple[Any, ...], compiling: bool) -> Any:
+    """The plan of ufunc ``rule`` without an exponent (a dict read in eager code)."""
+    plan = None if compiling else _UFUNC_PLANS.get((rule, keys, None))
+    return plan if plan is not None else plans.ufunc_plan(rule, None, *keys)
+
+
+def _pair(spec: Ufunc, func: Any, x: Any, y: Any) -> Any:
+    """``x ∘ y`` of two DimTensors (the rule's operands, in its order) whose
+    plan converts nothing, or one operand of a sum (see :func:`_scaled_sum`)."""
     if type(x) is not CLS or type(y) is not CLS:
         return None
     ux, uy = x._unit, y._unit
     if ux is None or uy is None:
         return None
-    convs, outs, const = plans.ufunc_plan(spec.rule, None, ux, uy)
+    compiling = is_compiling()
+    convs, outs, const = _cached(spec.rule, (ux, uy), compiling)
     if const is not None:
         return None
-    if convs[0] != IDENTITY or convs[1] != IDENTITY:
+    if convs != _SAME2:
         summed = _scaled_sum(spec.rule, (x, y), convs)
-        return None if summed is None else CLS._new(summed, outs[0], True)
+        return None if summed is None else _labelled(summed, outs[0], True, compiling)
+    call = spec.call or func
     with PLAIN():
-        result = (spec.call or func)(*args)
-    if type(result) is not torch.Tensor:
-        return None if result is NotImplemented else wrap(result, outs[0], args)
-    return CLS._new(result, outs[0], result is not x and result is not y)
+        result = call(x, y) if spec.operands[0][0] == 0 else call(y, x)
+    return _labelled(result, outs[0], result is not x and result is not y, compiling, (x, y))
 
 
-def _power(spec: Ufunc, func: Any, args: Sequence[Any]) -> Any:
-    """``x ** n`` of a DimTensor and a Python number, without the general
-    path's argument handling; None where it does not apply."""
-    x, n = args
+def _single(spec: Ufunc, func: Any, x: Any) -> Any:
+    """``f(x)`` of one DimTensor (``torch.sqrt(a)``, ``-a``, ``a.exp()``)."""
+    if type(x) is not CLS:
+        return None
+    u = x._unit
+    if u is None:
+        return None
+    compiling = is_compiling()
+    convs, outs, const = _cached(spec.rule, (u,), compiling)
+    if const is not None or convs[0] != IDENTITY:
+        return None
+    with PLAIN():
+        result = (spec.call or func)(x)
+    return _labelled(result, outs[0], result is not x, compiling, (x,))
+
+
+def _power(spec: Ufunc, func: Any, x: Any, n: Any) -> Any:
+    """``x ** n`` of a DimTensor and a Python number."""
     if type(x) is not CLS or type(n) not in (int, float) or x._unit is None:
         return None
     convs, outs, const = plans.ufunc_plan(spec.rule, float(n), x._unit, number_key(n))
     if const is not None or convs[0] != IDENTITY:
         return None
     with PLAIN():
-        result = (spec.call or func)(*args)
-    if type(result) is not torch.Tensor:
-        return None
-    return CLS._new(result, outs[0], result is not x)
+        result = (spec.call or func)(x, n)
+    return _labelled(result, outs[0], result is not x, is_compiling(), (x,))
+
+
+def operator(spec: Ufunc) -> Callable[..., Any]:
+    """DimTensor's method for a Python operator (``x + y`` calls it directly,
+    without torch's dispatch): a fast path where one applies, else the
+    general path."""
+    call = spec.call
+
+    def unary(x: Any) -> Any:
+        done = _single(spec, call, x)
+        return done if done is not None else run_ufunc(spec, call, (x,), {})
+
+    def binary(x: Any, y: Any) -> Any:
+        done = _pair(spec, call, x, y)
+        return done if done is not None else run_ufunc(spec, call, (x, y), {})
+
+    def power(x: Any, y: Any) -> Any:
+        done = _power(spec, call, x, y)
+        return done if done is not None else run_ufunc(spec, call, (x, y), {})
+
+    def general(*args: Any) -> Any:
+        return run_ufunc(spec, call, args, {})
+
+    if len(spec.operands) == 1:
+        return unary
+    if spec.inplace or spec.operands[0][0] != 0:
+        return general
+    return power if spec.rule in POWERS else binary
+
+
+def method(func: Any, handler: Callable[..., Any], spec: Ufunc | Function) -> Callable[..., Any]:
+    """DimTensor's own method for the torch.Tensor method ``func``: its fast
+    path called directly, else ``handler`` as torch's dispatch would call it."""
+    unary = isinstance(spec, Ufunc)
+
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not args and not kwargs:
+            done = _single(spec, func, self) if unary else _alone(spec, func, self)  # type: ignore[arg-type]
+            if done is not None:
+                return done
+        return handler(func, (self, *args), kwargs)
+
+    run.__name__ = func.__name__
+    run.__qualname__ = f"DimTensor.{func.__name__}"
+    run.__doc__ = func.__doc__
+    return run
 
 
 def run_ufunc(spec: Ufunc, func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
-    if not kwargs and len(args) == 2 and len(spec.operands) == 2 and not spec.inplace:
-        if spec.rule not in ("power", "float_power"):
-            done = _pair(spec, func, args)
-        elif spec.operands[0][0] == 0:
-            done = _power(spec, func, args)
+    if not kwargs and not spec.inplace and len(args) == len(spec.operands):
+        if len(args) == 1:
+            done = _single(spec, func, args[0])
+        elif spec.rule in POWERS:
+            done = _power(spec, func, *args) if spec.operands[0][0] == 0 else None
         else:
-            done = None
+            first, second = spec.operands[0][0], spec.operands[1][0]
+            done = _pair(spec, func, args[first], args[second])
         if done is not None:
             return done
     operands = [_arg(args, kwargs, at) for at in spec.operands]
     operands = [x for x in operands if x is not _MISSING]
     keys = [key(x) for x in operands]
     exponent = None
-    if len(operands) == 2 and spec.rule in ("power", "float_power"):
+    if len(operands) == 2 and spec.rule in POWERS:
         exponent = _exponent(spec.rule, operands[1])
         k = keys[1]
         if isinstance(k, Unit) and k.is_dimensionless:
@@ -434,14 +527,15 @@ _ALONE: dict[Any, Any] = {}
 
 def _alone(spec: Function, func: Any, x: Any) -> Any:
     """``f(x)`` of one DimTensor and nothing else (``a.sum()``,
-    ``torch.mean(a)``) without the general path's argument handling; None
-    where it does not apply."""
+    ``torch.mean(a)``), an eager fast path (see :func:`_pair`)."""
+    if type(x) is not CLS or spec.alone is None:
+        return None
     u = x._unit
     if u is None:
         return None
+    compiling = is_compiling()  # plans then go through Dynamo's constants
     with PLAIN():  # one context for the shape and the call
-        sh = _sizes(x)
-        compiling = is_compiling()  # plans then go through Dynamo's constants
+        sh = _sizes(x, compiling)
         plan = None if compiling else _ALONE.get((spec.rule, u, sh))
         if plan is None:
             convs, units, _, known = plans.function_plan(spec.rule, ((sh,), *spec.alone), (), u)
@@ -457,12 +551,12 @@ def _alone(spec: Function, func: Any, x: Any) -> Any:
     if spec.postprocess is not None:
         result = spec.postprocess(result)
     if type(result) is torch.Tensor and units and units[0] is not None:
-        return CLS._new(result, units[0], result is not x)  # one tensor (sum, mean, ...)
+        return _labelled(result, units[0], result is not x, compiling, (x,))  # sum, mean, ...
     return wrap_results(result, units, (x,))
 
 
 def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
-    if not kwargs and len(args) == 1 and spec.alone is not None and type(args[0]) is CLS:
+    if not kwargs and len(args) == 1:
         done = _alone(spec, func, args[0])
         if done is not None:
             return done

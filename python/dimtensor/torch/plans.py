@@ -133,7 +133,8 @@ def _operand(key: Any, shape: tuple[int, ...] | None) -> Any:
     return _Plain(shape or ())
 
 
-_UFUNC: dict[Any, Any] = {}
+# (rule, operand keys, exponent) -> plan; the eager fast paths of dispatch read it directly
+UFUNC_PLANS: dict[Any, Any] = {}
 _FUNCTION: dict[Any, Any] = {}
 _SAME: dict[Any, Any] = {}
 
@@ -171,11 +172,11 @@ def ufunc_plan(name: str, exponent: float | None, *keys: Any) -> Any:
 
 def _ufunc(name: str, exponent: float | None, keys: tuple[Any, ...]) -> Any:
     k = (name, keys, exponent)
-    found = _UFUNC.get(k)
+    found = UFUNC_PLANS.get(k)
     if found is None:
         operands = [_operand(key, None) for key in keys]
         convs, outs, const = _core.ufunc_plan(name, operands, exponent)
-        found = remember(_UFUNC, k, (tuple(convs), tuple(intern(u) for u in outs), const))
+        found = remember(UFUNC_PLANS, k, (tuple(convs), tuple(intern(u) for u in outs), const))
     return found
 
 

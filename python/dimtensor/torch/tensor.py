@@ -164,84 +164,32 @@ class DimTensor(UnitAttributes, torch.Tensor):
             values = self.detach().as_subclass(torch.Tensor)
         return (_rebuild, (values, self.unit, self.requires_grad and self.is_leaf))
 
-    # ---- Python operators: the table's handlers, called directly (faster
-    # than torch's dispatch, and traced by Dynamo like any Python method)
-    def __add__(self, other: Any) -> Any:
-        return _OP["__add__"](self, other)
-
-    def __radd__(self, other: Any) -> Any:
-        return _OP["__radd__"](self, other)
-
-    def __sub__(self, other: Any) -> Any:
-        return _OP["__sub__"](self, other)
-
-    def __rsub__(self, other: Any) -> Any:
-        return _OP["__rsub__"](self, other)
-
-    def __mul__(self, other: Any) -> Any:
-        return _OP["__mul__"](self, other)
-
-    def __rmul__(self, other: Any) -> Any:
-        return _OP["__rmul__"](self, other)
-
-    def __truediv__(self, other: Any) -> Any:
-        return _OP["__truediv__"](self, other)
-
-    def __rtruediv__(self, other: Any) -> Any:
-        return _OP["__rtruediv__"](self, other)
-
-    def __floordiv__(self, other: Any) -> Any:
-        return _OP["__floordiv__"](self, other)
-
-    def __rfloordiv__(self, other: Any) -> Any:
-        return _OP["__rfloordiv__"](self, other)
-
-    def __mod__(self, other: Any) -> Any:
-        return _OP["__mod__"](self, other)
-
-    def __rmod__(self, other: Any) -> Any:
-        return _OP["__rmod__"](self, other)
-
-    def __pow__(self, other: Any) -> Any:  # type: ignore[override]
-        return _OP["__pow__"](self, other)
-
-    def __rpow__(self, other: Any) -> Any:
-        return _OP["__rpow__"](self, other)
-
-    def __matmul__(self, other: Any) -> Any:
-        return _OP["__matmul__"](self, other)
-
-    def __rmatmul__(self, other: Any) -> Any:
-        return _OP["__rmatmul__"](self, other)
-
-    def __neg__(self) -> Any:
-        return _OP["__neg__"](self)
-
-    def __pos__(self) -> Any:
-        return _OP["__pos__"](self)
-
-    def __abs__(self) -> Any:
-        return _OP["__abs__"](self)
-
-    def __lt__(self, other: Any) -> Any:
-        return _OP["__lt__"](self, other)
-
-    def __le__(self, other: Any) -> Any:
-        return _OP["__le__"](self, other)
-
-    def __gt__(self, other: Any) -> Any:
-        return _OP["__gt__"](self, other)
-
-    def __ge__(self, other: Any) -> Any:
-        return _OP["__ge__"](self, other)
-
-    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
-        return _OP["__eq__"](self, other)
-
-    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
-        return _OP["__ne__"](self, other)
-
+    # Python operators and the most called methods are set below from the
+    # table (:func:`.table.operators`, :func:`.table.methods`): called
+    # directly, faster than torch's dispatch, and traced by Dynamo like any
+    # Python method.
     __hash__ = torch.Tensor.__hash__
+
+    # torch.Tensor's methods written in Python call back into torch's
+    # dispatch in a way Dynamo cannot trace for a subclass; the torch
+    # functions they stand for trace (same rules, same results). Not
+    # split: torch.split calls the method (use torch.split in compiled code).
+    def norm(  # type: ignore[override]
+        self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None
+    ) -> Any:
+        return torch.norm(self, p, dim, keepdim, dtype=dtype)
+
+    def unique(  # type: ignore[override]
+        self,
+        sorted: bool = True,
+        return_inverse: bool = False,
+        return_counts: bool = False,
+        dim: Any = None,
+    ) -> Any:
+        return torch.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def unflatten(self, dim: Any, sizes: Any) -> Any:  # type: ignore[override]
+        return torch.unflatten(self, dim, sizes)
 
     # ---- units ----------------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
@@ -330,7 +278,8 @@ _backend.register_conversion("torch", _converted)
 dispatch.CLS = DimTensor
 _HANDLERS = table.handlers()
 _BY_NAME = table.by_name()
-_OP = table.operators()
+for _name, _method in {**table.operators(), **table.methods(_HANDLERS)}.items():
+    setattr(DimTensor, _name, _method)
 
 
 def _rebuild(values: torch.Tensor, unit: Unit, requires_grad: bool) -> DimTensor:

@@ -166,7 +166,7 @@ fn from_quantities<'py>(
             lazy.get_type().name()?
         )));
     }
-    let target_unit = target.map(|t| PyUnit(t.clone()));
+    let target_unit = target.map(|t| PyUnit::wrap(t.clone()));
     let unit_obj = target_unit.map(|t| Bound::new(py, t)).transpose()?;
     let mut inputs = Vec::with_capacity(items.len() + 1);
     if let Some(t) = &unit_obj {
@@ -263,13 +263,13 @@ impl PyDimArray {
 
     #[getter]
     fn unit(&self) -> PyUnit {
-        PyUnit(self.unit_ref().clone())
+        PyUnit::wrap(self.unit_ref().clone())
     }
 
     /// The unit as the rule table sees it: None while not chosen yet.
     #[getter]
     fn __dimtensor_unit__(&self) -> Option<PyUnit> {
-        self.chosen_unit().map(|u| PyUnit(u.clone()))
+        self.chosen_unit().map(|u| PyUnit::wrap(u.clone()))
     }
 
     #[getter]
