@@ -92,8 +92,10 @@ def wrap(values: Any, unit: Unit | None, inputs: Sequence[Any] = ()) -> Any:
     """Tensors become DimTensors in ``unit`` (None: dimensionless). A result
     that is none of the call's ``inputs`` is fresh, and changes class in place."""
     if isinstance(values, torch.Tensor):
-        fresh = not any(values is x for x in inputs)
-        return CLS._new(values, unit if unit is not None else ONE, fresh)
+        for x in inputs:
+            if values is x:
+                return CLS._new(values, unit if unit is not None else ONE)
+        return CLS._new(values, unit if unit is not None else ONE, True)
     if isinstance(values, (tuple, list)):
         return type(values)([wrap(v, unit, inputs) for v in values])
     return values
@@ -562,26 +564,30 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
             return done
     args, kwargs = list(args), dict(kwargs)
     out = kwargs.pop("out", None)
+    compiling = is_compiling()
     values: list[Any] = []
-    described: list[Any] = []
-    for at, seq in zip(spec.params, spec.seqs, strict=True):
-        v = _MISSING if at is None else _arg(args, kwargs, at)
-        if v is _MISSING or v is None:
-            values.append(_MISSING)
-            described.append(None)
-        elif seq == "one":
+    layout: list[Any] = []  # per rule parameter: None, or its operands' shapes
+    keys: list[Any] = []
+    with PLAIN():  # shapes read with torch functions off
+        for at, seq in zip(spec.params, spec.seqs, strict=True):
+            v = _MISSING if at is None else _arg(args, kwargs, at)
+            if v is _MISSING or v is None:
+                values.append(_MISSING)
+                layout.append(None)
+                continue
             values.append(v)
-            described.append(((key(v), shape(v)),))
-        else:
-            values.append(v)
-            described.append(tuple((key(x), shape(x)) for x in v))
+            operands = (v,) if seq == "one" else v
+            keys.extend(key(x) for x in operands)
+            layout.append(
+                tuple(_sizes(x, compiling) if isinstance(x, torch.Tensor) else () for x in operands)
+            )
     options = []
     for name, at in spec.options:
         v = _MISSING if at is None else _arg(args, kwargs, at)
         if v is not _MISSING:
             options.append((name, _option(v)))
-    convs, units, _repeat, known = plans.function_plan_of(
-        spec.rule, tuple(described), tuple(options)
+    convs, units, _repeat, known = plans.function_plan(
+        spec.rule, tuple(layout), tuple(options), *keys
     )
     if known is not None:
         raise TypeError(f"{spec.rule}: operands of different dimensions")
@@ -601,14 +607,13 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
             done_kw.add(at[1])
     if spec.inplace:
         done_pos.add(0)
-    if len(done_pos) < len(args):
-        what = lambda: f"torch {_name(func)}"  # noqa: E731  (made only for an error)
-        args = [a if i in done_pos else plain(a, what) for i, a in enumerate(args)]
-    if kwargs:
-        kwargs = {
-            k: (v if k in done_kw else plain(v, lambda k=k: f"torch {_name(func)}'s {k}="))
-            for k, v in kwargs.items()
-        }
+    # the other arguments take no unit (plain() refuses a dimensional one)
+    for i, a in enumerate(args):
+        if i not in done_pos and isinstance(a, (CLS, tuple, list)):
+            args[i] = plain(a, lambda: f"torch {_name(func)}")
+    for k, v in kwargs.items():
+        if k not in done_kw and isinstance(v, (CLS, tuple, list)):
+            kwargs[k] = plain(v, lambda k=k: f"torch {_name(func)}'s {k}=")
     if spec.inplace:
         return _inplace(func, args, kwargs, units[0] if units else None)
     with PLAIN():
