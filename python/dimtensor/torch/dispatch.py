@@ -289,7 +289,7 @@ def operator(spec: Ufunc) -> Callable[..., Any]:
         return unary
     if spec.inplace or spec.operands[0][0] != 0:
         return general
-    return power if spec.rule in POWERS else binary
+    return power if spec.rule in POWERS else binary  # new functions each call: named by the table
 
 
 def method(func: Any, handler: Callable[..., Any], spec: Ufunc | Function) -> Callable[..., Any]:

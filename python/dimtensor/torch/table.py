@@ -546,7 +546,9 @@ def operators() -> dict[str, Callable[..., Any]]:
             spec = Ufunc(rule, ((1, "other"), (0, "input")), call=call)
         else:
             spec = Ufunc(rule, ((0, "input"), (1, "other")), dunder.startswith("__i"), call)
-        found[dunder] = dispatch.operator(spec)
+        op = dispatch.operator(spec)
+        op.__name__, op.__qualname__ = dunder, f"DimTensor.{dunder}"
+        found[dunder] = op
     return found
 
 
