@@ -333,6 +333,7 @@ def _outcome(fn, x):
         (
             type(v).__name__,
             str(getattr(v, "unit", None)),
+            str(v.dtype),
             repr((v.to_value() if isinstance(v, DimTensor) else v).detach().tolist()),
         )
         if isinstance(v, torch.Tensor)
@@ -367,16 +368,20 @@ def test_one_operand_fast_path_matches_the_general_path(monkeypatch, unit):
     assert sum(1 for v in fast.values() if v[0] != "raises") > 40
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.int64])
 @pytest.mark.parametrize("unit", ["m", "", "degC", "delta_degC", "%", "km"])
-def test_operator_fast_paths_match_the_general_path(monkeypatch, unit):
+def test_operator_fast_paths_match_the_general_path(monkeypatch, unit, dtype):
     """Operators, one-operand ufuncs and DimTensor's own methods give what
     the general path gives, with the eager fast paths switched off: units,
-    values, errors, and a pending unit or a plain operand on either side."""
+    values, dtypes, errors, and a pending unit or a plain operand on either side."""
     from dimtensor.torch import dispatch
+
+    def q(values, unit):
+        return DimTensor(torch.tensor(values).to(dtype), unit)
 
     x = q([1.0, 4.0], unit)
     others = [q([2.0, 3.0], "m"), q([2.0, 3.0], "cm"), q([2.0, 3.0], unit), q([2.0, 3.0], "")]
-    others += [q([2.0, 3.0], "degC"), torch.tensor([2.0, 3.0]), 2.0, 0.0]
+    others += [q([2.0, 3.0], "degC"), torch.tensor([2.0, 3.0]).to(dtype), 2.0, 0.0]
     pending = DimTensor._new(torch.tensor([5.0, 6.0]), None)
     ops = [op for name in ("add", "sub", "mul", "truediv", "lt", "eq") for op in _binary(name)]
     unary = [operator.neg, operator.abs, torch.sqrt, torch.exp, torch.tanh, torch.square]
