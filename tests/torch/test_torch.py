@@ -466,3 +466,89 @@ def test_a_plain_out_tensor_stays_plain():
     r = torch.add(a, a, out=out)
     assert type(out) is torch.Tensor and r.unit == u.m
     torch.testing.assert_close(out, torch.tensor([2.0, 4.0]))
+
+
+# The rule parameters torch takes only by keyword, or not at all; every
+# other rule parameter must be bound to torch's positional parameter.
+_KEYWORD_ONLY = {
+    ("sum", "initial"),
+    ("nansum", "initial"),
+    ("prod", "initial"),
+    ("cumsum", "initial"),
+    ("amax", "initial"),
+    ("amin", "initial"),
+    ("std", "mean"),
+    ("var", "mean"),
+    ("quantile", "weights"),
+    ("nanquantile", "weights"),
+    ("clip", "a_max"),  # clamp_min
+    ("clip", "max"),
+    ("clip", "a_min"),  # clamp_max
+    ("clip", "min"),
+    ("trapezoid", "dx"),
+    ("torch.cumulative_trapezoid", "dx"),
+    ("special.logsumexp", "b"),
+    ("linalg.matrix_rank", "tol"),
+    ("linalg.matrix_rank", "rtol"),
+}
+
+
+def test_every_operand_of_a_function_rule_is_bound_to_torchs_parameter():
+    """A rule operand that torch passes positionally but the table binds by
+    a keyword torch never uses is left unconverted (refused as a plain
+    argument): isclose(m, cm), cosine_similarity(m, cm), searchsorted and
+    max_pool1d were, once."""
+    from dimtensor import _core
+    from dimtensor.torch import dispatch, table
+
+    specs = [(n, dispatch.function(r, p)) for n, (r, p) in table.FUNCTIONS.items()]
+    for entries in (table.LINALG, table.FFT, table.SPECIAL):
+        specs += [(n, dispatch.function(r, p)) for n, (r, p) in entries.items()]
+    for name in table.FUNCTIONAL:
+        params = table.functional_params(name, getattr(F, name))
+        specs.append((name, dispatch.function("nn.functional." + name, params)))
+    unbound = [
+        (name, spec.rule, param[0][0])
+        for name, spec in specs
+        for param, at in zip(_core.function_rule(spec.rule)[0], spec.params, strict=True)
+        if at is not None
+        and at[0] == 1 << 30
+        and not any((spec.rule, n) in _KEYWORD_ONLY for n in param[0])
+    ]
+    assert unbound == []
+
+
+def test_two_operand_functions_convert_their_second_operand():
+    x = q([[1.0, 4.0], [2.0, 3.0]], "m")
+    y = q([[100.0, 300.0], [200.0, 500.0]], "cm")
+    xv, yv = x.to_value(), y.to_value("m")
+    cos = F.cosine_similarity(x, y)
+    assert cos.unit == u.dimensionless
+    torch.testing.assert_close(cos.to_value(), F.cosine_similarity(xv, yv))
+    dist = F.pairwise_distance(x, y)
+    assert dist.unit == u.m
+    torch.testing.assert_close(dist.to_value(), F.pairwise_distance(xv, yv))
+    atol = q(1.5, "m")
+    assert torch.isclose(x, y, atol=atol).tolist() == [[True, True], [True, False]]
+    assert not torch.allclose(x, y, atol=atol) and torch.allclose(x, y, atol=q(3.0, "m"))
+    assert torch.equal(x, x.to("cm")) and not torch.equal(x, y)
+    s, v = q([1.0, 2.0, 3.0], "m"), q([250.0, 100.0], "cm")
+    assert torch.searchsorted(s, v).tolist() == [2, 0]
+    assert torch.searchsorted(sorted_sequence=s, input=v).tolist() == [2, 0]
+    assert torch.isin(v, s).tolist() == [False, True]
+    # a cosine is the same in any scale of either operand
+    assert F.cosine_similarity(x, q([[1.0, 1.0], [1.0, 1.0]], "s")).unit == u.dimensionless
+    with pytest.raises(DimensionError):
+        F.pairwise_distance(x, q([[1.0, 1.0], [1.0, 1.0]], "s"))
+
+
+def test_max_pooling_keeps_the_unit_with_and_without_indices():
+    x = q([[[1.0, 4.0, 2.0, 3.0]]], "m")
+    assert F.max_pool1d(x, 2).unit == u.m
+    values, indices = F.max_pool1d(x, 2, return_indices=True)
+    assert values.unit == u.m and type(indices) is torch.Tensor
+    assert indices.tolist() == [[[1, 3]]]
+    values, indices = F.adaptive_max_pool1d(x, 1, return_indices=True)
+    assert values.to_value().tolist() == [[[4.0]]] and indices.tolist() == [[[1]]]
+    values, _ = F.max_pool2d(x[None], (1, 2), return_indices=True)
+    assert values.unit == u.m

@@ -477,13 +477,16 @@ def function(
     postprocess: Callable[..., Any] | None = None,
     aliases: dict[str, str] | None = None,
 ) -> Function:
-    """A :class:`Function` for ``rule`` and torch's positional parameter names."""
+    """A :class:`Function` for ``rule`` and torch's positional parameter
+    names; ``"other=b"`` names torch's ``other`` the rule's parameter ``b``
+    (where the shared aliases do not say it)."""
     found = _core.function_rule(rule)
     if found is None:
         raise KeyError(rule)
     rule_params, rule_options, _, _ = found
-    names = list(torch_params)
-    extra = {**_ALIASES, **(aliases or {})}
+    names = [p.split("=")[0] for p in torch_params]
+    named = dict(reversed(p.split("=")) for p in torch_params if "=" in p)
+    extra = {**_ALIASES, **named, **(aliases or {})}
 
     def resolve(alternatives: Sequence[str]) -> tuple[int, str] | None:
         for n in alternatives:

@@ -165,7 +165,9 @@ OPERATORS = {
     "__invert__": ("invert", False),
 }
 
-# torch functions with a function rule: torch name -> (rule, torch's positional params)
+# torch functions with a function rule: torch name -> (rule, torch's
+# positional params; "torch_name=rule_name" where the names differ and
+# dispatch's shared aliases do not map them)
 FUNCTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sum": ("sum", ("input", "dim", "keepdim")),
     "nansum": ("nansum", ("input", "dim", "keepdim")),
@@ -245,11 +247,11 @@ FUNCTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "relu": ("nn.functional.relu", ("input",)),
     "full_like": ("full_like", ("input", "fill_value")),
     "nan_to_num": ("nan_to_num", ("input", "nan", "posinf", "neginf")),
-    "isclose": ("isclose", ("input", "other", "rtol", "atol")),
-    "allclose": ("allclose", ("input", "other", "rtol", "atol")),
-    "equal": ("array_equal", ("input", "other")),
-    "isin": ("isin", ("elements", "test_elements")),
-    "searchsorted": ("searchsorted", ("sorted_sequence", "input")),
+    "isclose": ("isclose", ("input", "other=b", "rtol", "atol")),
+    "allclose": ("allclose", ("input", "other=b", "rtol", "atol")),
+    "equal": ("array_equal", ("input=a1", "other=a2")),
+    "isin": ("isin", ("elements=element", "test_elements")),
+    "searchsorted": ("searchsorted", ("sorted_sequence=a", "input=v")),
 }
 
 LINALG = {
@@ -489,28 +491,57 @@ def handlers() -> dict[Any, Handler]:
         add(getattr(T, name, None), dispatch.run_export)
     autograd.install(table, add)
     # torch.nn.functional
-    for name in (
-        "mse_loss l1_loss cross_entropy nll_loss binary_cross_entropy "
-        "binary_cross_entropy_with_logits kl_div cosine_similarity pairwise_distance "
-        "normalize relu leaky_relu dropout dropout1d dropout2d dropout3d sigmoid tanh "
-        "softplus gelu silu mish elu selu celu logsigmoid softsign hardtanh hardsigmoid "
-        "hardswish relu6 softmax log_softmax softmin glu layer_norm group_norm batch_norm "
-        "instance_norm embedding pad interpolate avg_pool1d avg_pool2d avg_pool3d "
-        "adaptive_avg_pool1d adaptive_avg_pool2d max_pool1d max_pool2d max_pool3d "
-        "adaptive_max_pool1d adaptive_max_pool2d"
-    ).split():
+    for name in FUNCTIONAL:
         f = getattr(F, name)
-        try:
-            params = signature_names(f)
-        except (TypeError, ValueError):
-            params = ["input"]
-        add(f, _bind_function(function("nn.functional." + name, params)))
+        add(f, _bind_function(function("nn.functional." + name, functional_params(name, f))))
+        # max pooling with return_indices=True runs a function of its own
+        with_indices = getattr(F, name + "_with_indices", None)
+        if with_indices is not None:
+            spec = function("nn.functional." + name, signature_names(with_indices))
+            add(with_indices, _bind_function(spec))
     add(F.smooth_l1_loss, dispatch.losses_with_float_bound("beta"))
     add(F.huber_loss, dispatch.losses_with_float_bound("delta"))
     add(F.linear, dispatch.run_biased("matmul"))
     for name in ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d"):
         add(getattr(F, name), dispatch.run_biased("convolve"))
     return table
+
+
+# torch.nn.functional functions with the rule "nn.functional.<name>"
+FUNCTIONAL = (
+    "mse_loss l1_loss cross_entropy nll_loss binary_cross_entropy "
+    "binary_cross_entropy_with_logits kl_div cosine_similarity pairwise_distance "
+    "normalize relu leaky_relu dropout dropout1d dropout2d dropout3d sigmoid tanh "
+    "softplus gelu silu mish elu selu celu logsigmoid softsign hardtanh hardsigmoid "
+    "hardswish relu6 softmax log_softmax softmin glu layer_norm group_norm batch_norm "
+    "instance_norm embedding pad interpolate avg_pool1d avg_pool2d avg_pool3d "
+    "adaptive_avg_pool1d adaptive_avg_pool2d max_pool1d max_pool2d max_pool3d "
+    "adaptive_max_pool1d adaptive_max_pool2d"
+).split()
+
+# nn.functional functions written in C, or behind torch's boolean
+# dispatch (``*args, **kwargs``), whose positional parameters Python cannot
+# read: from torch's documentation.
+_FUNCTIONAL_PARAMS = {
+    "cosine_similarity": ("x1", "x2", "dim", "eps"),
+    "pairwise_distance": ("x1", "x2", "p", "eps", "keepdim"),
+    "max_pool1d": ("input", "kernel_size", "stride", "padding", "dilation", "ceil_mode"),
+    "max_pool2d": ("input", "kernel_size", "stride", "padding", "dilation", "ceil_mode"),
+    "max_pool3d": ("input", "kernel_size", "stride", "padding", "dilation", "ceil_mode"),
+    "adaptive_max_pool1d": ("input", "output_size", "return_indices"),
+    "adaptive_max_pool2d": ("input", "output_size", "return_indices"),
+}
+
+
+def functional_params(name: str, f: Any) -> list[str]:
+    """Positional parameter names of ``torch.nn.functional.<name>``."""
+    if name in _FUNCTIONAL_PARAMS:
+        return list(_FUNCTIONAL_PARAMS[name])
+    try:
+        params = signature_names(f)
+    except (TypeError, ValueError):  # written in C: one tensor operand
+        params = []
+    return params or ["input"]
 
 
 def _rsqrt(func: Any, args: Any, kwargs: Any) -> Any:
