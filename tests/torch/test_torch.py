@@ -281,6 +281,8 @@ def test_compiled_operators_and_methods_keep_units(unit):
         lambda a, b: a.abs() + a.sqrt() ** 2,
         lambda a, b: (a.sum(), a.mean(), a.std(), a.amax(), a.norm(), a.square().sum()),
         lambda a, b: (a.unique(), *torch.split(a, 1), a.unflatten(0, (1, 2)), a.norm(1, 0)),
+        lambda a, b: (F.pad(a, (1, 1)), F.pad(a, (1, 0), value=0.0)),
+        lambda a, b: (F.pairwise_distance(a[None], b[None]), F.cosine_similarity(a, b, dim=0)),
     ]
     a, b = q([1.0, 2.0], unit), q([100.0, 200.0], "cm" if unit == "m" else "")
     for fn in cases:
@@ -552,3 +554,30 @@ def test_max_pooling_keeps_the_unit_with_and_without_indices():
     assert values.to_value().tolist() == [[[4.0]]] and indices.tolist() == [[[1]]]
     values, _ = F.max_pool2d(x[None], (1, 2), return_indices=True)
     assert values.unit == u.m
+
+
+def test_a_loss_names_its_bound_when_torchs_default_has_no_unit():
+    x = q([1.0, 4.0], "km")
+    with pytest.raises(
+        DimensionError, match=r"beta=1.0 is a plain number.*beta=DimTensor\(1.0, 'km'\)"
+    ):
+        F.smooth_l1_loss(x, x)
+    with pytest.raises(DimensionError, match=r"delta=1.0 is a plain number"):
+        F.huber_loss(x, x)
+    assert F.huber_loss(x, x, delta=q(1.0, "m")).unit == u.km**2
+    assert F.smooth_l1_loss(q([1.0], ""), q([0.5], "")).unit == u.dimensionless
+
+
+def test_compiled_losses_with_a_bound():
+    """huber/smooth_l1 losses compile (their rule is looked up once, not per
+    call); a bound given as a tensor is data torch reads as a float, which a
+    compiled graph cannot, so the bound here is torch's default on ratios."""
+    a, b = q([0.5, 2.0], ""), q([10.0, 20.0], "%")
+
+    def loss(a, b):
+        return F.huber_loss(a, b) + F.smooth_l1_loss(a, b)
+
+    want = loss(a, b)
+    got = torch.compile(loss, fullgraph=True)(a, b)
+    assert got.unit == want.unit
+    torch.testing.assert_close(got.to_value(), want.to_value())

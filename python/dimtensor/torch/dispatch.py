@@ -12,7 +12,6 @@ with a guessed unit.
 from __future__ import annotations
 
 import inspect
-import math
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -24,7 +23,7 @@ from dimtensor import _core
 from dimtensor._backend import ONE
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
-from dimtensor.errors import UnitStrippedError
+from dimtensor.errors import DimensionError, UnitStrippedError
 
 from . import plans
 from .plans import WILD, number_key
@@ -468,6 +467,9 @@ class Function(NamedTuple):
     # the layout of the other parameters when the call is ``f(x)`` alone
     # with x the first rule parameter (None: no such call)
     alone: tuple[None, ...] | None = None
+    # what computes it, when not the function called (a torch function
+    # written in Python that Dynamo cannot run with torch functions disabled)
+    call: Callable[..., Any] | None = None
 
 
 def function(
@@ -476,6 +478,7 @@ def function(
     inplace: bool = False,
     postprocess: Callable[..., Any] | None = None,
     aliases: dict[str, str] | None = None,
+    call: Callable[..., Any] | None = None,
 ) -> Function:
     """A :class:`Function` for ``rule`` and torch's positional parameter
     names; ``"other=b"`` names torch's ``other`` the rule's parameter ``b``
@@ -506,7 +509,7 @@ def function(
     alone = None
     if params and params[0] is not None and params[0][0] == 0 and seqs[0] == "one":
         alone = (None,) * (len(params) - 1) if not inplace else None
-    return Function(rule, params, seqs, options, inplace, postprocess, alone)
+    return Function(rule, params, seqs, options, inplace, postprocess, alone, call)
 
 
 def signature_names(func: Callable[..., Any]) -> list[str]:
@@ -553,7 +556,7 @@ def _alone(spec: Function, func: Any, x: Any) -> Any:
         conv, units = plan
         if conv != IDENTITY:
             x = convert(x, conv)
-        result = func(x)
+        result = (spec.call or func)(x)
     if spec.postprocess is not None:
         result = spec.postprocess(result)
     if type(result) is torch.Tensor and units and units[0] is not None:
@@ -621,7 +624,7 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
     if spec.inplace:
         return _inplace(func, args, kwargs, units[0] if units else None)
     with PLAIN():
-        result = func(*args, **kwargs)
+        result = (spec.call or func)(*args, **kwargs)
     if spec.postprocess is not None:
         result = spec.postprocess(result)
     if out is not None:
@@ -795,16 +798,12 @@ def as_float(v: Any) -> Any:
     return v
 
 
-def _isfinite_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and math.isfinite(v)
-
-
-def losses_with_float_bound(param: str) -> Callable[..., Any]:
+def losses_with_float_bound(loss: Callable[..., Any], param: str) -> Callable[..., Any]:
     """smooth_l1_loss(beta=…)/huber_loss(delta=…): the bound is a quantity
     in the operands' unit (converted by the rule), passed to torch as a float."""
+    spec = function("nn.functional." + loss.__name__, signature_names(loss))
 
     def run(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
-        spec = function(_name_of_loss(func), signature_names(func))
         if param in kwargs and isinstance(kwargs[param], CLS):
 
             def with_float(*a: Any, **k: Any) -> Any:
@@ -812,13 +811,21 @@ def losses_with_float_bound(param: str) -> Callable[..., Any]:
                 return func(*a, **k)
 
             return run_function(spec, with_float, args, kwargs)
-        return run_function(spec, func, args, kwargs)
+        bound = kwargs.get(param)
+        try:
+            return run_function(spec, func, args, kwargs)
+        except DimensionError as e:
+            if not isinstance(bound, (int, float)):
+                raise
+            # torch passes its default (1.0) when the caller gave none
+            unit = args[0].unit if args and isinstance(args[0], CLS) else "m"
+            raise DimensionError(
+                f"{e}; here {param}={bound} is a plain number (torch's default when none is "
+                f"given): pass {param}= as a quantity in the loss's unit, e.g. "
+                f"{param}=DimTensor(1.0, '{unit}')"
+            ) from None
 
     return run
-
-
-def _name_of_loss(func: Any) -> str:
-    return "nn.functional." + func.__name__
 
 
 __all__ = [

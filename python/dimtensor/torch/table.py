@@ -493,14 +493,15 @@ def handlers() -> dict[Any, Handler]:
     # torch.nn.functional
     for name in FUNCTIONAL:
         f = getattr(F, name)
-        add(f, _bind_function(function("nn.functional." + name, functional_params(name, f))))
+        spec = function("nn.functional." + name, functional_params(name, f), call=_CALLS.get(name))
+        add(f, _bind_function(spec))
         # max pooling with return_indices=True runs a function of its own
         with_indices = getattr(F, name + "_with_indices", None)
         if with_indices is not None:
             spec = function("nn.functional." + name, signature_names(with_indices))
             add(with_indices, _bind_function(spec))
-    add(F.smooth_l1_loss, dispatch.losses_with_float_bound("beta"))
-    add(F.huber_loss, dispatch.losses_with_float_bound("delta"))
+    add(F.smooth_l1_loss, dispatch.losses_with_float_bound(F.smooth_l1_loss, "beta"))
+    add(F.huber_loss, dispatch.losses_with_float_bound(F.huber_loss, "delta"))
     add(F.linear, dispatch.run_biased("matmul"))
     for name in ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d"):
         add(getattr(F, name), dispatch.run_biased("convolve"))
@@ -531,6 +532,11 @@ _FUNCTIONAL_PARAMS = {
     "adaptive_max_pool1d": ("input", "output_size", "return_indices"),
     "adaptive_max_pool2d": ("input", "output_size", "return_indices"),
 }
+
+
+# nn.functional functions written in Python that Dynamo cannot run with
+# torch functions disabled (they check for overrides again): what they call.
+_CALLS = {"pad": torch._C._nn.pad}
 
 
 def functional_params(name: str, f: Any) -> list[str]:
