@@ -1,6 +1,7 @@
 """One rule table, every front end: each ufunc, ufunc method and function of
 the core's table gives the same unit and values (or the same error) on
-DimArray, DaskDimArray and the two Array API namespaces.
+DimArray, DaskDimArray and the Array API namespaces (NumPy, Dask, JAX and
+torch).
 
 A case names its rule and a call; the call runs on DimArrays and on
 DaskDimArrays built from the same values (for the namespaces: through
@@ -698,6 +699,12 @@ NS_CASES = [
     ("stack", lambda xp, a, b: xp.stack([a, b]), (V, W)),
     ("where", lambda xp, a, b: xp.where(a > b, a, b), (V, W)),
     ("clip", lambda xp, a, lo: xp.clip(a, lo, None), (T, q(290.0, "K"))),
+    # integer metres clipped at 150 cm: floats in the backend's promotion, never truncated
+    (
+        "clip",
+        lambda xp, a, lo: xp.clip(a, lo, None),
+        (q(np.array([3, 1, 2, 5]), "m"), q(150.0, "cm")),
+    ),
     ("sum", lambda xp, a: xp.sum(a), (V,)),
     ("sum", lambda xp, a: xp.sum(a), (T,)),
     ("mean", lambda xp, a: xp.mean(a), (T,)),
@@ -831,3 +838,72 @@ def test_pow_of_metres_by_fifty_percent_is_a_square_root() -> None:
     # An exponent known only when computed cannot decide the unit.
     with pytest.raises(DimtensorError):
         lazy(V).__array_namespace__().pow(lazy(V), lazy(q([0.5, 0.5, 0.5, 0.5], "")))
+
+
+# ---- the JAX and torch namespaces -----------------------------------------------------------
+# The same namespace cases on dimtensor.jax.DimArray and DimTensor: the unit
+# comes from the same table; values are compared at float32 precision for
+# JAX (its default) and float64 for torch.
+
+
+def on_jax(x: Q) -> Any:
+    import jax.numpy as jnp
+    from dimtensor.jax import DimArray as JaxDimArray
+
+    return JaxDimArray(jnp.asarray(x.values), x.unit)
+
+
+def on_torch(x: Q) -> Any:
+    import torch
+    from dimtensor.torch import DimTensor
+
+    return DimTensor(torch.as_tensor(np.array(x.values)), x.unit)
+
+
+def to_host(r: Any) -> Any:
+    """A JAX or torch result as NumPy: quantities as DimArrays."""
+    if isinstance(r, type) or r is None:
+        return r
+    if hasattr(r, "to_numpy") and hasattr(r, "unit"):
+        return r.to_numpy()
+    if hasattr(r, "_fields"):
+        return tuple(to_host(x) for x in r)
+    if isinstance(r, (list, tuple)):
+        return type(r)(to_host(x) for x in r)
+    if hasattr(r, "detach"):
+        return r.detach().cpu().numpy()
+    if hasattr(r, "__array__") and not isinstance(r, np.ndarray):
+        return np.asarray(r)
+    return r
+
+
+def assert_close_at(a: Any, b: Any, where: str, rtol: float) -> None:
+    """:func:`assert_same` at a float precision (units compared exactly)."""
+    if isinstance(a, tuple) and a and a[0] in ("q", "plain"):
+        assert isinstance(b, tuple) and b[:2] == a[:2], (where, a[:2], b)
+        av, bv = np.asarray(a[2]), np.asarray(b[2])
+        assert av.shape == bv.shape, (where, av.shape, bv.shape)
+        if av.dtype.kind in "fc" or bv.dtype.kind in "fc":
+            np.testing.assert_allclose(bv, av, rtol=rtol, atol=rtol, equal_nan=True, err_msg=where)
+        else:
+            np.testing.assert_array_equal(bv, av, err_msg=where)
+        return
+    if isinstance(a, tuple):
+        assert isinstance(b, tuple) and len(a) == len(b), (where, a, b)
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_close_at(x, y, f"{where}[{i}]", rtol)
+        return
+    assert a == b, (where, a, b)
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+@pytest.mark.parametrize(
+    ("name", "call", "operands"), NS_CASES, ids=[f"{n}:{i}" for i, (n, _, _) in enumerate(NS_CASES)]
+)
+def test_namespace_function_on_jax_and_torch(
+    name: str, call: Any, operands: tuple[Q, ...], backend: str
+) -> None:
+    expected = summary(namespace_outcome(call, operands, eager))
+    make = on_jax if backend == "jax" else on_torch
+    got = summary(to_host(namespace_outcome(call, operands, make)))
+    assert_close_at(expected, got, f"{backend} {name}", 1e-5 if backend == "jax" else 1e-10)

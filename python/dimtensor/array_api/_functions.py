@@ -133,25 +133,28 @@ def _clip(B: Backend) -> Callable[..., Any]:
     def f(raw: Any, /, min: Any = None, max: Any = None) -> Any:
         # The backend would cast the bounds to an integer array's dtype: a
         # bound converted to a fraction of the array's unit (2 cm of integer
-        # metres) would be truncated. The array takes the bounds' floating
-        # dtype instead, as NumPy's clip does (a dtype decided by dtypes alone).
-        if np.issubdtype(np.dtype(str(raw.dtype)), np.integer):
-            floats = [d for d in map(_floating_dtype, (min, max)) if d is not None]
+        # metres) would be truncated. The array takes the dtype the backend
+        # promotes it to with its floating bounds, as NumPy's clip does (a
+        # dtype decided by dtypes alone).
+        isdtype = xp_function(B, "isdtype")
+        if isdtype(raw.dtype, "integral"):
+            floats = [
+                b if isinstance(b, float) else b.dtype for b in (min, max) if _floating(b, isdtype)
+            ]
             if floats:
-                raw = raw.astype(np.result_type(raw.dtype, *floats))
+                dtype = xp_function(B, "result_type")(raw.dtype, *floats)
+                raw = xp_function(B, "astype")(raw, dtype)
         return xp_function(B, "clip")(raw, min=min, max=max)
 
     return f
 
 
-def _floating_dtype(b: Any) -> Any:
-    """The dtype of a floating-point bound (a Python float's is float64), else None."""
+def _floating(b: Any, isdtype: Callable[..., bool]) -> bool:
+    """Whether a bound is a Python float or an array of a floating dtype."""
     if isinstance(b, float):
-        return np.dtype(np.float64)
+        return True
     dtype = getattr(b, "dtype", None)
-    if dtype is None or not np.issubdtype(np.dtype(str(dtype)), np.inexact):
-        return None
-    return np.dtype(str(dtype))
+    return dtype is not None and bool(isdtype(dtype, ("real floating", "complex floating")))
 
 
 def clip(x: Any, /, min: Any = None, max: Any = None) -> Any:
