@@ -118,6 +118,13 @@ class Backend:
         np.copyto(out._data, self.convert(values, (a, b)), casting="same_kind")
         return out
 
+    def exponent(self, x: Any) -> float | None:
+        """A power's exponent ``x`` as one number in its own unit (50 for
+        50 %), for the core's plan. None where the core reads it itself
+        (NumPy arrays, numbers) or it is not known now (lazy, traced, or
+        varying per element)."""
+        return None
+
     def plain(self, x: Any, what: str) -> Any:
         """An argument that takes no unit (a mask, indices, a count): plain
         values of a dimensionless quantity; a unit there would be dropped."""
@@ -148,6 +155,21 @@ class WrapperBackend(Backend):
 
     def pending(self, values: Any) -> Any:
         return self.cls._new(values, None)
+
+    def host(self, values: Any) -> np.ndarray | None:
+        """Raw values as NumPy, where they are concrete (None: traced)."""
+        return None
+
+    def exponent(self, x: Any) -> float | None:
+        if not isinstance(x, self.cls):
+            return None
+        values = self.host(self.raw(x))
+        if values is None or values.size == 0:
+            return None
+        first = values.flat[0]
+        if not bool((values == first).all()) or np.iscomplexobj(values):
+            return None
+        return float(first)
 
 
 class UnitAttributes:

@@ -877,21 +877,22 @@ def to_host(r: Any) -> Any:
     return r
 
 
-def assert_close_at(a: Any, b: Any, where: str, rtol: float) -> None:
+def assert_close_at(a: Any, b: Any, where: str, rtol: float, atol: float | None = None) -> None:
     """:func:`assert_same` at a float precision (units compared exactly)."""
+    atol = rtol if atol is None else atol
     if isinstance(a, tuple) and a and a[0] in ("q", "plain"):
         assert isinstance(b, tuple) and b[:2] == a[:2], (where, a[:2], b)
         av, bv = np.asarray(a[2]), np.asarray(b[2])
         assert av.shape == bv.shape, (where, av.shape, bv.shape)
         if av.dtype.kind in "fc" or bv.dtype.kind in "fc":
-            np.testing.assert_allclose(bv, av, rtol=rtol, atol=rtol, equal_nan=True, err_msg=where)
+            np.testing.assert_allclose(bv, av, rtol=rtol, atol=atol, equal_nan=True, err_msg=where)
         else:
             np.testing.assert_array_equal(bv, av, err_msg=where)
         return
     if isinstance(a, tuple):
         assert isinstance(b, tuple) and len(a) == len(b), (where, a, b)
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            assert_close_at(x, y, f"{where}[{i}]", rtol)
+            assert_close_at(x, y, f"{where}[{i}]", rtol, atol)
         return
     assert a == b, (where, a, b)
 
@@ -907,3 +908,65 @@ def test_namespace_function_on_jax_and_torch(
     make = on_jax if backend == "jax" else on_torch
     got = summary(to_host(namespace_outcome(call, operands, make)))
     assert_close_at(expected, got, f"{backend} {name}", 1e-5 if backend == "jax" else 1e-10)
+
+
+def _torch_and_jax_ufuncs() -> list[tuple[str, str]]:
+    from dimtensor.torch import table
+
+    return [(t, rule) for t, rule in table.UFUNCS.items() if hasattr(np, rule)]
+
+
+# Backend arithmetic, not units: NumPy's reciprocal of integers is integer
+# division; torch has no integer hypot/logaddexp/nextafter.
+INTEGER_DIFFERS = {"reciprocal", "hypot", "logaddexp", "logaddexp2", "nextafter"}
+COMPARISONS = {"equal", "not_equal", "less", "less_equal", "greater", "greater_equal"}
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+@pytest.mark.parametrize(("torch_name", "rule"), _torch_and_jax_ufuncs())
+def test_every_ufunc_on_jax_and_torch(torch_name: str, rule: str, backend: str) -> None:
+    """torch's function of that name and dimtensor.jax.numpy's ufunc give
+    NumPy's unit and values (or an error where NumPy's DimArray raises)."""
+    import torch
+    from dimtensor.jax import numpy as dnp
+
+    f = getattr(torch, torch_name) if backend == "torch" else getattr(dnp, rule)
+    make = on_torch if backend == "torch" else on_jax
+    for operands in OPERANDS:
+        operands = operands[: getattr(np, rule).nin]
+        integers = operands[0] is I
+        if integers and rule in INTEGER_DIFFERS:
+            continue
+        # JAX computes in float32: 10 % converted to a ratio is not float32(0.1)
+        if backend == "jax" and rule in COMPARISONS and operands[1] is PCT:
+            continue
+        expected = summary(outcome(Case(rule, getattr(np, rule), operands), eager))
+        try:
+            got = summary(to_host(f(*(make(x) for x in operands))))
+        except (DimtensorError, TypeError, ValueError, NotImplementedError) as e:
+            got = type(e)  # torch: NotImplementedError for dtypes it has no kernel for
+        where = f"{backend} {torch_name}({','.join(x.unit or '1' for x in operands)})"
+        if isinstance(expected, type):
+            assert isinstance(got, type), (where, got)
+            continue
+        if backend == "jax":  # float32, values up to ~300 (kelvins)
+            assert_close_at(expected, got, where, 1e-5, 1e-4)
+        else:
+            assert_close_at(expected, got, where, 1e-6 if integers else 1e-10)
+
+
+@pytest.mark.parametrize("make", [eager, on_jax, on_torch], ids=["numpy", "jax", "torch"])
+def test_powers_with_percent_exponents_on_every_front_end(make: Any) -> None:
+    """A dimensionless exponent counts at scale 1 (50 % is 0.5) in the unit
+    and in the values alike. It was applied twice in the unit (m^(1/200)) on
+    JAX and not at all in the values on torch (metres ** 50 % gave x**50
+    labelled m^(1/2))."""
+    x, half = make(V), make(q(50.0, "%"))
+    xp = x.__array_namespace__()
+    for r in (x**half, xp.pow(x, half)):
+        r = to_host(r)
+        assert r.unit == Unit("m^(1/2)")
+        np.testing.assert_allclose(np.asarray(r._data), np.sqrt(V.values), rtol=1e-6)
+    ratios = to_host(make(R) ** make(PCT))
+    assert ratios.unit == Unit("")
+    np.testing.assert_allclose(np.asarray(ratios._data), R.values ** (PCT.values / 100), rtol=1e-6)

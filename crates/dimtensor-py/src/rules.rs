@@ -90,8 +90,15 @@ impl<'py> Input<'py> {
 /// The single value of a uniform exponent (`x ** 2`, `np.power(x, [2, 2])`),
 /// in the exponent's own unit, or None when it varies per element or is not
 /// known (a lazy array).
+///
+/// A quantity of another front end (JAX, torch, Dask) is not read here: its
+/// `float()` is at scale 1 (50 % gives 0.5), not in its own unit, and may
+/// compute; its front end passes the exponent it read itself.
 pub fn uniform_exponent(py: Python<'_>, e: &Input<'_>) -> PyResult<Option<f64>> {
     let data = e.data();
+    if data.hasattr(intern!(py, "__dimtensor_unit__"))? {
+        return Ok(None);
+    }
     if let Ok(v) = data.extract::<f64>() {
         return Ok(Some(v));
     }

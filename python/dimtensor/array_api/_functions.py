@@ -100,7 +100,9 @@ BINARY = (
 
 def _elementwise(name: str, *operands: Any) -> Any:
     B = backend_of(*operands)
-    convs, outs, constant = _core.ufunc_plan(_RULE_NAMES.get(name, name), list(operands))
+    rule = _RULE_NAMES.get(name, name)
+    exponent = B.exponent(operands[1]) if rule in ("power", "float_power") else None
+    convs, outs, constant = _core.ufunc_plan(rule, list(operands), exponent)
     raws = [B.convert(B.raw(x), c) for x, c in zip(operands, convs, strict=True)]
     if constant is not None:
         # == / != between different dimensions: known without looking.

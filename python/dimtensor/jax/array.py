@@ -481,7 +481,8 @@ _JNP: dict[str, Callable[..., Any]] = {}
 
 def ufunc(name: str, *operands: Any, **kwargs: Any) -> Any:
     """NumPy ufunc ``name`` on JAX values by the core's ufunc rule."""
-    convs, outs, constant = _core.ufunc_plan(name, list(operands))
+    exponent = JAX.exponent(operands[1]) if name in ("power", "float_power") else None
+    convs, outs, constant = _core.ufunc_plan(name, list(operands), exponent)
     raws = [JAX.convert(JAX.raw(x), c) for x, c in zip(operands, convs, strict=True)]
     if constant is not None:
         # == / != between different dimensions: known without looking.

@@ -14,6 +14,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from dimtensor._backend import IDENTITY, WrapperBackend, member
 from dimtensor._core import DimArray as NumpyDimArray
@@ -46,6 +47,11 @@ class JaxBackend(WrapperBackend):
         if isinstance(x, Unit):
             return 1.0
         return x
+
+    def host(self, values: Any) -> Any:
+        if isinstance(values, jax.core.Tracer):
+            return None
+        return np.asarray(values)
 
     def convert(self, values: Any, conv: tuple[float, float]) -> Any:
         a, b = conv

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import torch
+from torch.compiler import is_compiling
 
 from dimtensor._backend import WrapperBackend
 from dimtensor._core import DimArray as NumpyDimArray
@@ -32,6 +33,12 @@ class TorchBackend(WrapperBackend):
         if isinstance(x, NumpyDimArray):
             return torch.as_tensor(x._data)
         return super().raw(x)
+
+    def host(self, values: Any) -> Any:
+        if is_compiling():
+            return None
+        with dispatch.PLAIN():
+            return values.detach().cpu().numpy()
 
     def convert(self, values: Any, conv: tuple[float, float]) -> Any:
         return dispatch.convert(values, conv)

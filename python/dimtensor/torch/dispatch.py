@@ -324,17 +324,23 @@ def run_ufunc(spec: Ufunc, func: Any, args: Sequence[Any], kwargs: dict[str, Any
     operands = [x for x in operands if x is not _MISSING]
     keys = [key(x) for x in operands]
     exponent = None
+    scaled = False
     if len(operands) == 2 and spec.rule in POWERS:
-        exponent = _exponent(spec.rule, operands[1])
+        exponent = _exponent(spec.rule, operands[1])  # scale included (50 % is 0.5)
         k = keys[1]
         if isinstance(k, Unit) and k.is_dimensionless:
-            keys[1] = None  # its value was read (scale included) or is unknown
+            # the exponent's values count at scale 1, as its value was read:
+            # torch computes with them, and the plan sees plain numbers
+            operands[1] = plain(operands[1], "an exponent")
+            keys[1], scaled = None, True
     convs, outs, const = plans.ufunc_plan(spec.rule, exponent, *keys)
     if const is None and not spec.inplace and len(args) <= 2 and not kwargs:
         fused = _scaled_sum(spec.rule, operands, convs)
         if fused is not None:
             return wrap(fused, outs[0])
     args, kwargs = list(args), dict(kwargs)
+    if scaled:
+        _put(args, kwargs, spec.operands[1], operands[1])
     for at, x, c in zip(spec.operands, operands, convs, strict=False):
         if c != IDENTITY or isinstance(x, (NumpyDimArray, Unit)):
             _put(args, kwargs, at, convert(x, c))
