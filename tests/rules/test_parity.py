@@ -970,3 +970,99 @@ def test_powers_with_percent_exponents_on_every_front_end(make: Any) -> None:
     ratios = to_host(make(R) ** make(PCT))
     assert ratios.unit == Unit("")
     np.testing.assert_allclose(np.asarray(ratios._data), R.values ** (PCT.values / 100), rtol=1e-6)
+
+
+def _two_operand_cases() -> list[tuple[str, Any, Any, Any]]:
+    import torch
+    from dimtensor.jax import numpy as dnp
+
+    return [
+        (
+            "concatenate",
+            lambda a, b: np.concatenate([a, b]),
+            lambda a, b: torch.cat([a, b]),
+            lambda a, b: dnp.concatenate([a, b]),
+        ),
+        (
+            "stack",
+            lambda a, b: np.stack([a, b]),
+            lambda a, b: torch.stack([a, b]),
+            lambda a, b: dnp.stack([a, b]),
+        ),
+        (
+            "where",
+            lambda a, b: np.where(a > b, a, b),
+            lambda a, b: torch.where(a > b, a, b),
+            lambda a, b: dnp.where(a > b, a, b),
+        ),
+        (
+            "clip",
+            lambda a, b: np.clip(a, b, None),
+            lambda a, b: torch.clamp(a, min=b),
+            lambda a, b: dnp.clip(a, b, None),
+        ),
+        ("dot", np.dot, torch.dot, dnp.dot),
+        ("inner", np.inner, torch.inner, dnp.inner),
+        ("outer", np.outer, torch.outer, dnp.outer),
+        ("kron", np.kron, torch.kron, dnp.kron),
+        (
+            "cross",
+            lambda a, b: np.cross(a[:3], b[:3]),
+            lambda a, b: torch.cross(a[:3], b[:3], dim=0),
+            lambda a, b: dnp.cross(a[:3], b[:3]),
+        ),
+        ("trapezoid", np.trapezoid, torch.trapezoid, dnp.trapezoid),
+        (
+            "searchsorted",
+            lambda a, b: np.searchsorted(np.sort(a), b),
+            lambda a, b: torch.searchsorted(torch.sort(a)[0], b),
+            lambda a, b: dnp.searchsorted(dnp.sort(a), b),
+        ),
+        ("isin", np.isin, torch.isin, dnp.isin),
+        ("isclose", np.isclose, torch.isclose, dnp.isclose),
+        ("allclose", np.allclose, torch.allclose, dnp.allclose),
+        ("array_equal", np.array_equal, torch.equal, dnp.array_equal),
+        (
+            "diff",
+            lambda a, b: np.diff(a, prepend=b[:1]),
+            lambda a, b: torch.diff(a, prepend=b[:1]),
+            lambda a, b: dnp.diff(a, prepend=b[:1]),
+        ),
+    ]
+
+
+PAIRS = [
+    (V, W),
+    (W, V),
+    (T, q([280.0, 290.0, 300.0, 310.0], "K")),
+    (T, q([1.0, 2.0, 3.0, 4.0], "delta_degC")),
+    (T, T),
+    (R, PCT),
+    (V, q([1.0, 2.0, 3.0, 4.0], "s")),
+]
+EQUALITY = {"isin", "isclose", "allclose", "array_equal"}
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_two_operand_functions_on_jax_and_torch(backend: str) -> None:
+    """Functions of two quantities in different units (m and km, °C and K,
+    1 and %, m and s): torch's and dimtensor.jax.numpy's give NumPy's unit
+    and values, or refuse where NumPy's DimArray does; across dimensions
+    isin/equal know their result (nothing is equal), as NumPy's do."""
+    make = on_torch if backend == "torch" else on_jax
+    for name, numpy_f, torch_f, jax_f in _two_operand_cases():
+        f = torch_f if backend == "torch" else jax_f
+        for a, b in PAIRS:
+            # JAX computes in float32: 10 % converted to a ratio is not float32(0.1)
+            if backend == "jax" and name in EQUALITY and b is PCT:
+                continue
+            expected = summary(outcome(Case(name, numpy_f, (a, b)), eager))
+            try:
+                got = summary(to_host(f(make(a), make(b))))
+            except (DimtensorError, TypeError, ValueError) as e:
+                got = type(e)
+            where = f"{backend} {name}({a.unit},{b.unit})"
+            if isinstance(expected, type):
+                assert isinstance(got, type), (where, got)
+            else:
+                assert_close_at(expected, got, where, 1e-5, 1e-3)

@@ -20,7 +20,7 @@ from dimtensor._backend import Backend, is_quantity, member, unit_of
 
 from .call import Bound, call, rule
 
-__all__ = ["Bound", "apply", "call", "known_result", "numpy_rules", "rule"]
+__all__ = ["Bound", "apply", "call", "known_result", "known_value", "numpy_rules", "rule"]
 
 
 @functools.cache
@@ -83,17 +83,25 @@ def _with_atol(
     return func(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 
+def known_value(name: str, value: bool, invert: Any, full: Callable[[bool], Any]) -> Any:
+    """The known result of ``isin``/``array_equal`` across dimensions,
+    ``value`` from the table (nothing can be equal): ``isin`` gives an array
+    of it (``full(fill)``, the elements' shape), flipped by ``invert=``."""
+    if name == "isin":
+        flip = bool(invert) if isinstance(invert, (bool, np.bool_)) else False
+        return full(value != flip)
+    return value
+
+
 def known_result(name: str, backend: Backend) -> Callable[[Bound, bool], Any]:
-    """The known result of ``isin``/``array_equal`` across dimensions: nothing
-    can be equal."""
+    """:func:`known_value` for a call bound by NumPy's signature."""
 
     def known(b: Bound, value: bool) -> Any:
-        if name == "isin":
-            invert = b.get("invert")
-            flip = bool(invert) if isinstance(invert, (bool, np.bool_)) else False
+        def full(fill: bool) -> Any:
             shape = np.shape(backend.raw(b.get("element")))
-            return backend.xp.full(shape, value != flip, dtype=bool)
-        return value
+            return backend.xp.full(shape, fill, dtype=backend.xp.bool)
+
+        return known_value(name, value, b.get("invert"), full)
 
     return known
 

@@ -32,7 +32,7 @@ import numpy as np
 
 from dimtensor import _core
 from dimtensor._backend import member
-from dimtensor._functions import call
+from dimtensor._functions import apply
 
 from .array import JAX, ufunc
 from .backend import jax_function
@@ -50,11 +50,12 @@ def function(name: str) -> Callable[..., Any]:
 
         f = elementwise
     elif callable(obj) and _core.function_rule(name) is not None:
-        run = jax_function(obj, name)
+        jax_function(obj, name)  # refuse early when jax.numpy lacks it
         numpy_function = obj
 
         def with_rule(*args: Any, **kwargs: Any) -> Any:
-            return call(name, numpy_function, args, kwargs, JAX, run=run)
+            # as NumPy's functions on DimArrays: the same defaults and known results
+            return apply(numpy_function, args, kwargs, JAX)
 
         f = with_rule
     else:

@@ -23,6 +23,7 @@ from dimtensor import _core
 from dimtensor._backend import ONE
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
+from dimtensor._functions import known_value
 from dimtensor.errors import DimensionError, UnitStrippedError
 
 from . import plans
@@ -602,8 +603,14 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
     convs, units, _repeat, known = plans.function_plan(
         spec.rule, tuple(layout), tuple(options), *keys
     )
-    if known is not None:
-        raise TypeError(f"{spec.rule}: operands of different dimensions")
+    if known is not None:  # isin/equal across dimensions: nothing can be equal
+        first = values[0]
+
+        def full(fill: bool) -> Any:
+            with PLAIN():
+                return torch.full(first.shape, fill, dtype=torch.bool, device=first.device)
+
+        return known_value(spec.rule, known, kwargs.get("invert"), full)
     done_pos: set[int] = set()
     done_kw: set[str] = set()
     for at, seq, v, cs in zip(spec.params, spec.seqs, values, convs, strict=True):
