@@ -160,3 +160,16 @@ def test_jacobians_and_hessians_carry_v_over_u():
     assert not isinstance(plain, DimArray)  # plain in, plain out
     with pytest.raises(TypeError, match="one array"):
         jacfwd(lambda x: (x, x))(x)
+
+
+def test_a_traced_exponent_says_to_write_a_number():
+    """Under jit a power's unit needs its exponent's value while tracing: an
+    array exponent is traced, and the error says what to write instead."""
+    m = DimArray(jnp.array([4.0, 9.0]), "m")
+    with pytest.raises(DimensionError, match=r"traced.*Python number"):
+        jax.jit(lambda a, e: a**e)(m, DimArray(jnp.array(50.0), "%"))
+    assert jax.jit(lambda a: a**0.5)(m).unit == dt.Unit("m^(1/2)")
+    # eagerly the exponent is read in its own unit: 50 % is one half
+    half = m ** DimArray(jnp.array(50.0), "%")
+    assert half.unit == dt.Unit("m^(1/2)")
+    np.testing.assert_allclose(np.asarray(half.to_value()), [2.0, 3.0])

@@ -482,7 +482,17 @@ _JNP: dict[str, Callable[..., Any]] = {}
 def ufunc(name: str, *operands: Any, **kwargs: Any) -> Any:
     """NumPy ufunc ``name`` on JAX values by the core's ufunc rule."""
     exponent = JAX.exponent(operands[1]) if name in ("power", "float_power") else None
-    convs, outs, constant = _core.ufunc_plan(name, list(operands), exponent)
+    try:
+        convs, outs, constant = _core.ufunc_plan(name, list(operands), exponent)
+    except DimensionError as e:
+        if exponent is None and name in ("power", "float_power"):
+            if isinstance(JAX.raw(operands[1]), jax.core.Tracer):
+                raise DimensionError(
+                    f"{e}. Under jax.jit (or grad, vmap) an exponent array is traced, its "
+                    "value unknown until it runs: write the exponent as a Python number "
+                    "(x ** 2), which JAX keeps static"
+                ) from None
+        raise
     raws = [JAX.convert(JAX.raw(x), c) for x, c in zip(operands, convs, strict=True)]
     if constant is not None:
         # == / != between different dimensions: known without looking.
