@@ -492,6 +492,10 @@ _KEYWORD_ONLY = {
     ("special.logsumexp", "b"),
     ("linalg.matrix_rank", "tol"),
     ("linalg.matrix_rank", "rtol"),
+    ("trace", "initial"),
+    ("cov", "y"),
+    ("cov", "aweights"),  # keyword-only in torch
+    ("corrcoef", "y"),
 }
 
 
@@ -581,3 +585,36 @@ def test_compiled_losses_with_a_bound():
     got = torch.compile(loss, fullgraph=True)(a, b)
     assert got.unit == want.unit
     torch.testing.assert_close(got.to_value(), want.to_value())
+
+
+def test_table_functions_reached_by_torch_names_match_numpy():
+    """trace, cov, corrcoef, diagflat, linalg.diagonal/multi_dot/tensorinv,
+    sinc, bincount's weights: torch's functions give NumPy's units and values."""
+    import dimtensor as dt
+
+    m = np.array([[4.0, 1.0], [2.0, 3.0]])
+    t, d = DimTensor(torch.tensor(m), "m"), dt.DimArray(m, "m")
+    eye = np.eye(4).reshape(4, 2, 2)
+    w = np.array([1.0, 2.0, 3.0])
+    cases = [
+        (torch.trace(t), np.trace(d)),
+        (torch.cov(t), np.cov(d)),
+        (torch.corrcoef(t), np.corrcoef(d)),
+        (torch.diagflat(t), np.diagflat(d)),
+        (torch.linalg.diagonal(t), np.linalg.diagonal(d)),
+        (torch.linalg.multi_dot([t, t, t]), np.linalg.multi_dot([d, d, d])),
+        (torch.sinc(DimTensor(torch.tensor([0.5]), "")), np.sinc(dt.DimArray([0.5], ""))),
+        (
+            torch.linalg.tensorinv(DimTensor(torch.tensor(eye), "Pa"), ind=1),
+            np.linalg.tensorinv(dt.DimArray(eye, "Pa"), ind=1),
+        ),
+        (
+            torch.bincount(torch.tensor([0, 1, 1]), weights=DimTensor(torch.tensor(w), "kg")),
+            np.bincount(np.array([0, 1, 1]), weights=dt.DimArray(w, "kg")),
+        ),
+    ]
+    for got, want in cases:
+        assert got.unit == want.unit
+        np.testing.assert_allclose(got.to_numpy()._data, want._data)
+    with pytest.raises(DimensionError):
+        torch.sinc(t)

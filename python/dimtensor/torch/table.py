@@ -252,9 +252,24 @@ FUNCTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "equal": ("array_equal", ("input=a1", "other=a2")),
     "isin": ("isin", ("elements=element", "test_elements")),
     "searchsorted": ("searchsorted", ("sorted_sequence=a", "input=v")),
+    "trace": ("trace", ("input",)),
+    "angle": ("angle", ("input=z",)),
+    "argwhere": ("argwhere", ("input",)),
+    "isneginf": ("isneginf", ("input",)),
+    "isposinf": ("isposinf", ("input",)),
+    "isreal": ("isreal", ("input",)),
+    "sinc": ("sinc", ("input",)),
+    "diagflat": ("diagflat", ("input", "offset")),
+    "cov": ("cov", ("input=m",)),
+    "corrcoef": ("corrcoef", ("input=x",)),
+    "bincount": ("bincount", ("input", "weights", "minlength")),
 }
 
 LINALG = {
+    "diagonal": ("linalg.diagonal", ("A", "offset", "dim1", "dim2")),
+    "multi_dot": ("linalg.multi_dot", ("tensors",)),
+    "tensorinv": ("linalg.tensorinv", ("A=a", "ind")),
+    "tensorsolve": ("linalg.tensorsolve", ("A=a", "B=b", "dims")),
     "inv": ("linalg.inv", ("A",)),
     "pinv": ("linalg.pinv", ("A",)),
     "solve": ("linalg.solve", ("A", "B")),
@@ -293,6 +308,11 @@ SPECIAL = {
 }
 SPECIAL.update(
     {
+        "erfcx": ("special.erfcx", ("input",)),
+        "exp2": ("special.exp2", ("input",)),
+        "zeta": ("special.zeta", ("input=x", "other=q")),
+        "polygamma": ("special.polygamma", ("n", "input")),
+        "multigammaln": ("special.multigammaln", ("input=a", "p")),
         "xlogy": ("special.xlogy", ("input", "other")),
         "xlog1py": ("special.xlog1py", ("input", "other")),
         "gammainc": ("special.gammainc", ("input", "other")),
