@@ -583,7 +583,8 @@ def summary(r: Any) -> Any:
     if isinstance(r, type):
         return r
     if isinstance(r, DimArray):
-        return ("q", r.unit, np.asarray(r._data))
+        # the unit's text too: equal units under another name (rad for 1) differ to a reader
+        return ("q", (r.unit, str(r.unit)), np.asarray(r._data))
     if isinstance(r, (list, tuple)):
         return tuple(summary(x) for x in r)
     if isinstance(r, np.ndarray) or np.isscalar(r):

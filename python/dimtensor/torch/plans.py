@@ -42,8 +42,11 @@ def constant(fn: Callable[..., Any]) -> Callable[..., Any]:
 # reads a module's attributes live, so a unit first seen while tracing is
 # there when the next plan names it, with a source to guard on.
 UNITS = types.ModuleType("dimtensor.torch.units_seen")
-_NAMES: dict[Unit, str] = {}
-_ONE: dict[Unit, Unit] = {}
+# Keyed by the unit and its text: equal units under other names (rad and
+# the dimensionless 1, J/K and J/Δ°C) stay apart, so a result shows the
+# name its rule gives it, as on NumPy.
+_NAMES: dict[tuple[Unit, str], str] = {}
+_ONE: dict[tuple[Unit, str], Unit] = {}
 _NEW = threading.Lock()
 
 
@@ -53,28 +56,30 @@ def unit_name(unit: Unit | None) -> str | None:
     Dynamo while it traces (units have a C hash it cannot trace into)."""
     if unit is None:
         return None
-    found = _NAMES.get(unit)
+    key = (unit, str(unit))
+    found = _NAMES.get(key)
     if found is None:
         with _NEW:  # one name per unit, and never one name for two
-            found = _NAMES.get(unit)
+            found = _NAMES.get(key)
             if found is None:
                 found = f"u{len(_NAMES)}"
                 setattr(UNITS, found, unit)
-                _ONE[unit] = unit
-                _NAMES[unit] = found
+                _ONE[key] = unit
+                _NAMES[key] = found
     return found
 
 
 def intern(unit: Unit | None) -> Unit | None:
-    """The one Unit object of this value."""
+    """The one Unit object of this value and name."""
     if unit is None:
         return None
     if is_compiling():
         return getattr(UNITS, unit_name(unit))  # type: ignore[arg-type]
-    found = _ONE.get(unit)
+    key = (unit, str(unit))
+    found = _ONE.get(key)
     if found is None:
         unit_name(unit)
-        found = _ONE[unit]
+        found = _ONE[key]
     return found
 
 
