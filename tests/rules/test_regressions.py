@@ -121,6 +121,29 @@ def test_a_unit_changing_in_place_operation_raises_before_writing_when_memory_is
     assert y.unit == units.m**2
 
 
+def test_x_times_equals_percent_multiplied_by_the_percents_number() -> None:
+    # `x *= y` with y in % gave [10, 40] for [10, 20] × [1, 2] %: the target,
+    # also an input, was converted into the result's unit before being read.
+    x = DimArray([10.0, 20.0], "")
+    x *= DimArray([1.0, 2.0], "%")
+    np.testing.assert_allclose(x._data, [0.1, 0.4])
+    x = DimArray([10.0, 20.0], "")
+    np.multiply(x, DimArray([1.0, 2.0], "%"), out=x)
+    np.testing.assert_allclose(x._data, [0.1, 0.4])
+    x = DimArray([10.0, 20.0], "m")
+    view = x[:]
+    x *= DimArray([1.0, 2.0], "km/m")  # the result is in km, written in m
+    np.testing.assert_allclose(view._data, [10_000.0, 40_000.0])
+    assert x.unit == units.m
+    # where=: skipped elements keep their value
+    x = DimArray([10.0, 20.0], "")
+    np.multiply(x, DimArray([1.0, 2.0], "%"), out=x, where=np.array([True, False]))
+    np.testing.assert_allclose(x._data, [0.1, 20.0])
+    x = DimArray([10.0, 20.0], "m")
+    np.add.reduce(DimArray([[1.0, 2.0], [3.0, 4.0]], "km"), axis=0, out=x)
+    np.testing.assert_allclose(x._data, [4000.0, 6000.0])
+
+
 def test_in_place_on_an_integer_array_follows_numpy_casting() -> None:
     x = DimArray(np.array([1, 2]), "m")
     with pytest.raises(TypeError):  # NumPy's UFuncTypeError: same_kind casting

@@ -618,3 +618,20 @@ def test_table_functions_reached_by_torch_names_match_numpy():
         np.testing.assert_allclose(got.to_numpy()._data, want._data)
     with pytest.raises(DimensionError):
         torch.sinc(t)
+
+
+def test_in_place_operations_convert_a_result_of_the_same_dimension():
+    """x *= y in % (a result in %, written into a dimensionless tensor)
+    crashed looking up torch's out-of-place twin; it converts, as add_ does."""
+    x = q([10.0, 20.0], "")
+    x *= q([1.0, 2.0], "%")
+    torch.testing.assert_close(x.to_value(), torch.tensor([0.1, 0.4]))
+    y = q([10.0, 20.0], "")
+    y.mul_(q([1.0, 2.0], "%"))
+    torch.testing.assert_close(y.to_value(), torch.tensor([0.1, 0.4]))
+    z = q([10.0, 20.0], "m")
+    z *= q([1.0, 2.0], "km/m")
+    assert z.unit == u.m
+    torch.testing.assert_close(z.to_value(), torch.tensor([10_000.0, 40_000.0]))
+    with pytest.raises(DimensionError):
+        z *= q([1.0, 2.0], "s")

@@ -415,9 +415,9 @@ def _inplace(func: Any, args: list[Any], kwargs: dict[str, Any], unit: Unit | No
         with PLAIN():
             func(*args, **kwargs)
         return target
-    name = _name(func).rstrip("_")
-    if name.startswith("__i"):
-        name = "__" + name[3:]
+    name = _name(func)
+    # the out-of-place twin: __imul__ -> __mul__, mul_ -> mul
+    name = "__" + name[3:] if name.startswith("__i") else name.rstrip("_")
     with PLAIN():
         outplace = getattr(torch.Tensor, name)
         result = outplace(*args, **kwargs)

@@ -14,7 +14,7 @@ use smallvec::SmallVec;
 
 use super::{defers_to, wrap, PyDimArray};
 use crate::errors::{rule_err, to_pyerr, OrRaise};
-use crate::numpy::{convert, convert_into, numpy};
+use crate::numpy::{conversion, convert, convert_into, numpy};
 use crate::rules::{uniform_exponent, Input};
 
 /// Keyword arguments with `out=` unwrapped, and the DimArrays it named.
@@ -60,16 +60,21 @@ fn unwrap_out<'py>(py: Python<'py>, kwargs: Option<&Bound<'py, PyDict>>) -> PyRe
 
 /// Before a ufunc writes into `out=` DimArrays: each must be able to hold
 /// its output's unit (checked before anything is written; an array whose
-/// unit is not chosen yet takes it), and one in another unit is brought
-/// into the rule's unit in place, so that elements the ufunc skips
-/// (`where=`) come back unchanged when `wrap_outputs` converts back.
+/// unit is not chosen yet takes it). For one in another unit the ufunc
+/// writes into a copy of its values brought into the rule's unit (elements
+/// it skips with `where=` then come back unchanged), and `wrap_outputs`
+/// converts that copy into the array: never the array itself first, since
+/// it may also be an input (`x *= y`, `np.multiply(x, y, out=x)`), which
+/// must be read in its own unit.
 fn prepare_outs(
     py: Python<'_>,
     name: &str,
     outs: &[Out],
     targets: &[Option<Py<PyAny>>],
+    kw: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<()> {
-    for (o, t) in outs.iter().zip(targets) {
+    let mut raw: Option<Vec<Bound<'_, PyAny>>> = None;
+    for (i, (o, t)) in outs.iter().zip(targets).enumerate() {
         let (Out::Unit(u), Some(t)) = (o, t) else {
             continue;
         };
@@ -79,7 +84,7 @@ fn prepare_outs(
             continue;
         }
         let target = t.unit_ref();
-        let (Ok(ab), Ok(_)) = (target.affine_to(u), u.affine_to(target)) else {
+        let (Ok(_), Ok(_)) = (target.affine_to(u), u.affine_to(target)) else {
             return Err(to_pyerr(
                 py,
                 Error::Conversion(format!(
@@ -91,9 +96,25 @@ fn prepare_outs(
             ));
         };
         if target != u {
-            let data = t.data.bind(py);
-            convert_into(py, data, ab, data)?;
+            let kw = kw.expect("out= given");
+            let raw = match &mut raw {
+                Some(r) => r,
+                None => raw.insert(
+                    kw.get_item("out")?
+                        .expect("out=")
+                        .cast::<PyTuple>()?
+                        .iter()
+                        .collect(),
+                ),
+            };
+            raw[i] = convert(py, t.data.bind(py), conversion(py, target, u)?)?;
+            if raw[i].is(t.data.bind(py)) {
+                raw[i] = raw[i].call_method0("copy")?;
+            }
         }
+    }
+    if let (Some(raw), Some(kw)) = (raw, kw) {
+        kw.set_item("out", PyTuple::new(py, raw)?)?;
     }
     Ok(())
 }
@@ -190,7 +211,7 @@ pub fn apply_ufunc<'py>(
     } else {
         ufunc.getattr(method)?
     };
-    prepare_outs(py, name, &plan.outputs, &targets)?;
+    prepare_outs(py, name, &plan.outputs, &targets, kw.as_ref())?;
     let result = f.call(PyTuple::new(py, args)?, kw.as_ref())?;
     wrap_outputs(py, &result, &plan.outputs, &targets)
 }
@@ -280,7 +301,7 @@ fn apply_reduction<'py>(
     let mut args = vec![values];
     args.extend(inputs[1..].iter().cloned());
     let outs = [plan.outputs.first().cloned().unwrap_or(Out::Plain)];
-    prepare_outs(py, name, &outs, &targets)?;
+    prepare_outs(py, name, &outs, &targets, Some(&kw))?;
     let result = ufunc
         .getattr(method)?
         .call(PyTuple::new(py, args)?, Some(&kw))?;
