@@ -144,6 +144,28 @@ def test_x_times_equals_percent_multiplied_by_the_percents_number() -> None:
     np.testing.assert_allclose(x._data, [4000.0, 6000.0])
 
 
+def test_truth_values_written_into_metres_were_1_m() -> None:
+    # np.less(a, b, out=<DimArray in m>) kept the truth values as 1 m / 0 m.
+    a, b = DimArray([1.0, 3.0], "m"), DimArray([2.0, 2.0], "m")
+    with pytest.raises(UnitConversionError, match="in place"):
+        np.less(a, b, out=DimArray(np.zeros(2), "m"))
+    percent = DimArray(np.zeros(2), "%")
+    np.less(a, b, out=percent)  # a dimensionless number: True is 100 %
+    np.testing.assert_allclose(percent._data, [100.0, 0.0])
+    flags = np.zeros(2, dtype=bool)
+    assert np.less(a, b, out=flags) is flags and flags.tolist() == [True, False]
+
+
+def test_equal_across_dimensions_left_out_unwritten() -> None:
+    # ==/!= across dimensions is known without computing; out= got nothing.
+    a, b = DimArray([1.0, 3.0], "m"), DimArray([2.0, 2.0], "s")
+    flags = np.ones(2, dtype=bool)
+    assert np.equal(a, b, out=flags) is flags and flags.tolist() == [False, False]
+    truth = DimArray(np.zeros(2, dtype=bool), "")
+    np.not_equal(a, b, out=truth, where=np.array([True, False]))
+    assert truth._data.tolist() == [True, False]
+
+
 def test_in_place_on_an_integer_array_follows_numpy_casting() -> None:
     x = DimArray(np.array([1, 2]), "m")
     with pytest.raises(TypeError):  # NumPy's UFuncTypeError: same_kind casting

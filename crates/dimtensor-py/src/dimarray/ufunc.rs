@@ -58,6 +58,20 @@ fn unwrap_out<'py>(py: Python<'py>, kwargs: Option<&Bound<'py, PyDict>>) -> PyRe
     Ok((Some(kw), targets))
 }
 
+/// The outputs' units as `out=` DimArrays receive them: a plain result
+/// (truth values, counts) is a dimensionless number there, so an array in
+/// metres refuses it and one in % takes it converted (True is 100 %), rather
+/// than holding 1 m.
+fn into_targets(outs: &[Out], targets: &[Option<Py<PyAny>>]) -> SmallVec<[Out; 2]> {
+    outs.iter()
+        .enumerate()
+        .map(|(i, o)| match (o, targets.get(i)) {
+            (Out::Plain, Some(Some(_))) => Out::Unit(Unit::one()),
+            _ => o.clone(),
+        })
+        .collect()
+}
+
 /// Before a ufunc writes into `out=` DimArrays: each must be able to hold
 /// its output's unit (checked before anything is written; an array whose
 /// unit is not chosen yet takes it). For one in another unit the ufunc
@@ -199,7 +213,30 @@ pub fn apply_ufunc<'py>(
         let full = numpy(py)?
             .getattr("full")?
             .call((shape, value), Some(&kwf))?;
-        return wrap(py, &full, Unit::one());
+        let Some(out) = kw
+            .as_ref()
+            .map(|k| k.get_item("out"))
+            .transpose()?
+            .flatten()
+        else {
+            return wrap(py, &full, Unit::one());
+        };
+        if out.is_none() {
+            return wrap(py, &full, Unit::one());
+        }
+        // out= receives the known values (where= honoured), as it would the computed ones.
+        let outs = into_targets(&plan.outputs, &targets);
+        prepare_outs(py, name, &outs, &targets, kw.as_ref())?;
+        let raw = kw.as_ref().expect("out=").get_item("out")?.expect("out=");
+        let first = raw.cast::<PyTuple>()?.get_item(0)?;
+        let kwc = PyDict::new(py);
+        if let Some(w) = kw.as_ref().expect("out=").get_item("where")? {
+            kwc.set_item("where", w)?;
+        }
+        numpy(py)?
+            .getattr("copyto")?
+            .call((&first, &full), Some(&kwc))?;
+        return wrap_outputs(py, &first, &outs, &targets);
     }
     let args = classified
         .iter()
@@ -211,9 +248,10 @@ pub fn apply_ufunc<'py>(
     } else {
         ufunc.getattr(method)?
     };
-    prepare_outs(py, name, &plan.outputs, &targets, kw.as_ref())?;
+    let outs = into_targets(&plan.outputs, &targets);
+    prepare_outs(py, name, &outs, &targets, kw.as_ref())?;
     let result = f.call(PyTuple::new(py, args)?, kw.as_ref())?;
-    wrap_outputs(py, &result, &plan.outputs, &targets)
+    wrap_outputs(py, &result, &outs, &targets)
 }
 
 /// `ufunc.reduce / accumulate / reduceat` on one DimArray: the rule of the
@@ -300,7 +338,10 @@ fn apply_reduction<'py>(
     }
     let mut args = vec![values];
     args.extend(inputs[1..].iter().cloned());
-    let outs = [plan.outputs.first().cloned().unwrap_or(Out::Plain)];
+    let outs = into_targets(
+        &[plan.outputs.first().cloned().unwrap_or(Out::Plain)],
+        &targets,
+    );
     prepare_outs(py, name, &outs, &targets, Some(&kw))?;
     let result = ufunc
         .getattr(method)?
