@@ -512,7 +512,7 @@ _METHODS: dict[str, Any] = {
     "any": _reduce(np.any),
     **{
         name: _reduce(getattr(np, name))
-        for name in ("argsort", "argpartition", "diagonal", "trace", "take", "repeat")
+        for name in ("argsort", "argpartition", "diagonal", "trace", "take", "repeat", "put")
     },
     "compress": compress,
     "partition": partition,

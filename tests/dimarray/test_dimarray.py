@@ -394,6 +394,14 @@ def test_ndarray_methods(method: str, args: tuple[Any, ...], kept: bool) -> None
         np.testing.assert_array_equal(r, expected)
 
 
+def test_put_converts_the_values_into_the_arrays_unit() -> None:
+    x = DimArray([1.0, 2.0, 3.0], "km")
+    x.put([0, 2], DimArray([500.0, 250.0], "m"))
+    check(x, np.array([0.5, 2.0, 0.25]), "km")
+    with pytest.raises(DimensionError):
+        x.put([0], DimArray([1.0], "s"))
+
+
 def test_complex_parts_and_in_place_partition() -> None:
     z = DimArray(np.array([1.0 + 2.0j, -3.0j]), "V")
     check(z.real, np.array([1.0, 0.0]), "V")
