@@ -496,6 +496,10 @@ _METHODS: dict[str, Any] = {
     "searchsorted": searchsorted,
     "T": property(_transposed, doc="Transposed view; the unit is kept."),
     "mT": property(_matrix_transposed, doc="Last two axes swapped; the unit is kept."),
+    # memory layout, as ndarray's (no values leave through them)
+    "nbytes": property(lambda self: self._data.nbytes, doc="Bytes of the values (ndarray's)."),
+    "itemsize": property(lambda self: self._data.itemsize, doc="Bytes per element (ndarray's)."),
+    "strides": property(lambda self: self._data.strides, doc="Bytes to step per axis (ndarray's)."),
     "sum": _reduce(np.sum),
     "mean": _reduce(np.mean),
     "std": _reduce(np.std),

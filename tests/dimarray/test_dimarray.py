@@ -394,6 +394,11 @@ def test_ndarray_methods(method: str, args: tuple[Any, ...], kept: bool) -> None
         np.testing.assert_array_equal(r, expected)
 
 
+def test_memory_layout_attributes_are_ndarrays() -> None:
+    x = DimArray(np.zeros((3, 4), dtype=np.float32), "m")
+    assert (x.nbytes, x.itemsize, x.strides) == (48, 4, (16, 4))
+
+
 def test_put_converts_the_values_into_the_arrays_unit() -> None:
     x = DimArray([1.0, 2.0, 3.0], "km")
     x.put([0, 2], DimArray([500.0, 250.0], "m"))
