@@ -945,3 +945,19 @@ def test_lazy_literals_go_into_where_as_values() -> None:
     assert r.unit == units.m and r.dtype == np.float64
     np.testing.assert_array_equal(r.compute()._data, [0.0, 0.0, 2.0, 3.0])
     assert lazy.astype(lazy.asarray(2), lazy.float32).compute()._data.dtype == np.float32
+
+
+@pytest.mark.parametrize("module", ["dimtensor.torch.array_api", "dimtensor.jax.array_api"])
+def test_dtype_functions_take_each_namespaces_own_dtypes(module: str) -> None:
+    """finfo/iinfo/isdtype/result_type/can_cast of the JAX and torch
+    namespaces read their own dtypes (finfo(xp.float32) of torch's raised)."""
+    import importlib
+
+    xp = importlib.import_module(module)
+    assert xp.finfo(xp.float32).eps == pytest.approx(2.0**-23)
+    assert xp.iinfo(xp.int8).max == 127
+    assert xp.isdtype(xp.float32, "real floating") and not xp.isdtype(xp.int8, "real floating")
+    assert xp.can_cast(xp.int8, xp.int16)
+    assert xp.result_type(xp.int8, xp.int16) == xp.int16
+    x = xp.asarray([1.0, 2.0])
+    assert xp.result_type(x, xp.float32) == x.dtype

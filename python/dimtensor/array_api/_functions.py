@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from dimtensor import _core
-from dimtensor._backend import ONE, Backend, backend_of, is_quantity, member, unit_of
+from dimtensor._backend import NUMPY, ONE, Backend, backend_of, is_quantity, member, unit_of
 from dimtensor._functions import call
 
 
@@ -518,14 +518,6 @@ def _dtype_args(args: Sequence[Any]) -> list[Any]:
     return [backend_of(a).raw(a) if is_quantity(a) else a for a in args]
 
 
-def can_cast(from_: Any, to: Any, /) -> bool:
-    return bool(backend_of(from_).xp.can_cast(_dtype_args([from_])[0], to))
-
-
-def result_type(*arrays_and_dtypes: Any) -> Any:
-    return backend_of(*arrays_and_dtypes).xp.result_type(*_dtype_args(arrays_and_dtypes))
-
-
 class FInfo(NamedTuple):
     """Machine limits of a floating dtype, as Python numbers (the standard's
     finfo object; NumPy's reports float32 limits as NumPy scalars)."""
@@ -538,19 +530,39 @@ class FInfo(NamedTuple):
     dtype: Any
 
 
-def finfo(type: Any, /) -> FInfo:
-    f = backend_of(type).xp.finfo(_dtype_args([type])[0])
-    return FInfo(
-        int(f.bits), float(f.eps), float(f.max), float(f.min), float(f.smallest_normal), f.dtype
-    )
+def dtype_functions(B: Backend) -> dict[str, Callable[..., Any]]:
+    """The functions of dtypes: with no array of another library among their
+    arguments they are the namespace's own library's (``xp.float32`` of the
+    torch namespace is a torch dtype, which NumPy cannot read)."""
 
+    def own(*args: Any) -> Backend:
+        found = backend_of(*args)
+        return B if found is NUMPY else found
 
-def iinfo(type: Any, /) -> Any:
-    return backend_of(type).xp.iinfo(_dtype_args([type])[0])
+    def can_cast(from_: Any, to: Any, /) -> bool:
+        return bool(own(from_).xp.can_cast(_dtype_args([from_])[0], to))
 
+    def result_type(*arrays_and_dtypes: Any) -> Any:
+        return own(*arrays_and_dtypes).xp.result_type(*_dtype_args(arrays_and_dtypes))
 
-def isdtype(dtype: Any, kind: Any) -> bool:
-    return bool(backend_of().xp.isdtype(dtype, kind))
+    def finfo(type: Any, /) -> FInfo:
+        f = own(type).xp.finfo(_dtype_args([type])[0])
+        return FInfo(
+            int(f.bits), float(f.eps), float(f.max), float(f.min), float(f.smallest_normal), f.dtype
+        )
+
+    def iinfo(type: Any, /) -> Any:
+        return own(type).xp.iinfo(_dtype_args([type])[0])
+
+    def isdtype(dtype: Any, kind: Any) -> bool:
+        return bool(B.xp.isdtype(dtype, kind))
+
+    found = {"can_cast": can_cast, "result_type": result_type, "finfo": finfo}
+    found |= {"iinfo": iinfo, "isdtype": isdtype}
+    for name, f in found.items():
+        f.__name__ = f.__qualname__ = name
+        f.__doc__ = f"``{name}`` of the Array API standard, on the namespace's own dtypes."
+    return found
 
 
 # ---- creation from arrays --------------------------------------------------------------
@@ -648,7 +660,7 @@ def functions() -> dict[str, Callable[..., Any]]:
         "broadcast_arrays tril triu take take_along_axis sort unique_values unique_all "
         "unique_counts unique_inverse argmax argmin argsort count_nonzero nonzero all any "
         "max min mean sum prod std var cumulative_sum cumulative_prod diff matmul tensordot "
-        "vecdot can_cast result_type finfo iinfo isdtype empty_like zeros_like ones_like "
+        "vecdot empty_like zeros_like ones_like "
         "full_like meshgrid"
     ).split()
     return {**_MAIN, **{n: g[n] for n in names}}

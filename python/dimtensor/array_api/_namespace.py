@@ -218,6 +218,7 @@ def populate(ns: dict[str, Any], B: Backend) -> None:
     info = Info(B)
     members: dict[str, Any] = {
         **_functions.functions(),
+        **_functions.dtype_functions(B),
         **creation(B),
         "__array_namespace_info__": lambda: info,
         "__array_api_version__": API_VERSION,
