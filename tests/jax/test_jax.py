@@ -173,3 +173,11 @@ def test_a_traced_exponent_says_to_write_a_number():
     half = m ** DimArray(jnp.array(50.0), "%")
     assert half.unit == dt.Unit("m^(1/2)")
     np.testing.assert_allclose(np.asarray(half.to_value()), [2.0, 3.0])
+
+
+def test_shifts_of_plain_integers():
+    i = DimArray(jnp.array([1, 2]), "")
+    assert (i << 1).to_value().tolist() == [2, 4] and (1 << i).to_value().tolist() == [2, 4]
+    assert (i >> 1).to_value().tolist() == [0, 1]
+    with pytest.raises(DimensionError):
+        DimArray(jnp.array([1, 2]), "m") << 1

@@ -635,3 +635,25 @@ def test_in_place_operations_convert_a_result_of_the_same_dimension():
     torch.testing.assert_close(z.to_value(), torch.tensor([10_000.0, 40_000.0]))
     with pytest.raises(DimensionError):
         z *= q([1.0, 2.0], "s")
+
+
+def test_in_place_bitwise_operators_write_once():
+    """x ^= y left x unchanged: torch ran the unknown __ixor__ (writing x),
+    the refusal turned into NotImplemented, and Python computed x ^ y from
+    the written x. Bitwise in-place operators and shifts now have rules, and
+    an in-place operator without one is refused before it runs."""
+    a = DimTensor(torch.tensor([False, True]), "")
+    a ^= DimTensor(torch.tensor([True, True]), "")
+    assert a.tolist() == [True, False]
+    i = DimTensor(torch.tensor([1, 2]), "")
+    i <<= 2
+    i |= DimTensor(torch.tensor([1, 0]), "")
+    assert i.tolist() == [5, 8] and (i >> 1).tolist() == [2, 4] and (1 << i[:1]).tolist() == [32]
+    with pytest.raises(DimensionError):
+        DimTensor(torch.tensor([1, 2]), "m") << 1
+    from dimtensor.torch import dispatch
+
+    x = q([1.0, 2.0], "m")
+    with pytest.raises(TypeError, match="no unit rule"):
+        dispatch.run_unknown(torch.Tensor.__iadd__, (x, x), {})
+    assert x.to_value().tolist() == [1.0, 2.0]  # nothing written

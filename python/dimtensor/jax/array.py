@@ -291,6 +291,18 @@ class DimArray(UnitAttributes):
     def __rxor__(self, other: Any) -> DimArray:
         return ufunc("bitwise_xor", other, self)
 
+    def __lshift__(self, other: Any) -> DimArray:
+        return ufunc("left_shift", self, other)
+
+    def __rlshift__(self, other: Any) -> DimArray:
+        return ufunc("left_shift", other, self)
+
+    def __rshift__(self, other: Any) -> DimArray:
+        return ufunc("right_shift", self, other)
+
+    def __rrshift__(self, other: Any) -> DimArray:
+        return ufunc("right_shift", other, self)
+
     # ---- NumPy-style methods: jax.numpy functions with the core's rules -------
     def sum(self, *args: Any, **kwargs: Any) -> Any:
         return _method("sum", self, args, kwargs)

@@ -753,11 +753,19 @@ def run_export(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
         return func(x, *args[1:], **kwargs)
 
 
+# Python's in-place operators, by their method names
+_INPLACE_DUNDERS = frozenset(
+    f"__i{op}__"
+    for op in "add sub mul matmul truediv floordiv div mod pow lshift rshift and or xor".split()
+)
+
+
 def run_unknown(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
-    """No rule: an in-place call is refused before it runs; anything else
-    runs, and is refused if it returns a tensor (a value without a unit)."""
+    """No rule: an in-place call (``add_``, ``__ixor__``) is refused before it
+    runs, since its tensor would already be written; anything else runs, and
+    is refused if it returns a tensor (a value without a unit)."""
     name = getattr(func, "__name__", "") or ""
-    if name.endswith("_") and not name.startswith("_"):
+    if (name.endswith("_") and not name.startswith("_")) or name in _INPLACE_DUNDERS:
         raise refuse(func)
     with PLAIN():
         result = func(*args, **kwargs)
