@@ -592,24 +592,29 @@ def summary(r: Any) -> Any:
     return r
 
 
-def assert_same(a: Any, b: Any, where: str) -> None:
+def assert_close_at(a: Any, b: Any, where: str, rtol: float, atol: float | None = None) -> None:
+    """:func:`assert_same` at a float precision (units compared exactly)."""
+    atol = rtol if atol is None else atol
     if isinstance(a, tuple) and a and a[0] in ("q", "plain"):
         assert isinstance(b, tuple) and b[:2] == a[:2], (where, a[:2], b)
         av, bv = np.asarray(a[2]), np.asarray(b[2])
         assert av.shape == bv.shape, (where, av.shape, bv.shape)
-        if av.dtype.kind in "fc":
-            np.testing.assert_allclose(
-                bv, av, rtol=1e-10, atol=1e-12, equal_nan=True, err_msg=where
-            )
+        if av.dtype.kind in "fc" or bv.dtype.kind in "fc":
+            np.testing.assert_allclose(bv, av, rtol=rtol, atol=atol, equal_nan=True, err_msg=where)
         else:
             np.testing.assert_array_equal(bv, av, err_msg=where)
         return
     if isinstance(a, tuple):
         assert isinstance(b, tuple) and len(a) == len(b), (where, a, b)
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            assert_same(x, y, f"{where}[{i}]")
+            assert_close_at(x, y, f"{where}[{i}]", rtol, atol)
         return
     assert a == b, (where, a, b)
+
+
+def assert_same(a: Any, b: Any, where: str) -> None:
+    """Same units (value and text) and values, at float64 precision."""
+    assert_close_at(a, b, where, 1e-10, 1e-12)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -876,26 +881,6 @@ def to_host(r: Any) -> Any:
     if hasattr(r, "__array__") and not isinstance(r, np.ndarray):
         return np.asarray(r)
     return r
-
-
-def assert_close_at(a: Any, b: Any, where: str, rtol: float, atol: float | None = None) -> None:
-    """:func:`assert_same` at a float precision (units compared exactly)."""
-    atol = rtol if atol is None else atol
-    if isinstance(a, tuple) and a and a[0] in ("q", "plain"):
-        assert isinstance(b, tuple) and b[:2] == a[:2], (where, a[:2], b)
-        av, bv = np.asarray(a[2]), np.asarray(b[2])
-        assert av.shape == bv.shape, (where, av.shape, bv.shape)
-        if av.dtype.kind in "fc" or bv.dtype.kind in "fc":
-            np.testing.assert_allclose(bv, av, rtol=rtol, atol=atol, equal_nan=True, err_msg=where)
-        else:
-            np.testing.assert_array_equal(bv, av, err_msg=where)
-        return
-    if isinstance(a, tuple):
-        assert isinstance(b, tuple) and len(a) == len(b), (where, a, b)
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            assert_close_at(x, y, f"{where}[{i}]", rtol, atol)
-        return
-    assert a == b, (where, a, b)
 
 
 @pytest.mark.parametrize("backend", ["jax", "torch"])
