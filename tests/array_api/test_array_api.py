@@ -955,9 +955,21 @@ def test_dtype_functions_take_each_namespaces_own_dtypes(module: str) -> None:
 
     xp = importlib.import_module(module)
     assert xp.finfo(xp.float32).eps == pytest.approx(2.0**-23)
+    assert xp.finfo(xp.float32).dtype == xp.float32
     assert xp.iinfo(xp.int8).max == 127
     assert xp.isdtype(xp.float32, "real floating") and not xp.isdtype(xp.int8, "real floating")
     assert xp.can_cast(xp.int8, xp.int16)
     assert xp.result_type(xp.int8, xp.int16) == xp.int16
     x = xp.asarray([1.0, 2.0])
     assert xp.result_type(x, xp.float32) == x.dtype
+
+
+def test_svd_on_the_torch_namespace_names_its_results() -> None:
+    import torch
+    from dimtensor.torch import DimTensor
+
+    x = DimTensor(torch.tensor([[1.0, 2.0], [3.0, 4.0]]), "m")
+    xp = x.__array_namespace__()
+    r = xp.linalg.svd(x)
+    assert str(r.S.unit) == "m" and r.U.unit.is_dimensionless and r.Vh.unit.is_dimensionless
+    torch.testing.assert_close(xp.matmul(r.U * r.S, r.Vh).to_value(), x.to_value())

@@ -546,9 +546,12 @@ def dtype_functions(B: Backend) -> dict[str, Callable[..., Any]]:
         return own(*arrays_and_dtypes).xp.result_type(*_dtype_args(arrays_and_dtypes))
 
     def finfo(type: Any, /) -> FInfo:
-        f = own(type).xp.finfo(_dtype_args([type])[0])
+        arg = _dtype_args([type])[0]
+        f = own(type).xp.finfo(arg)
+        # torch's finfo names its dtype as text; the standard's is the dtype
+        dtype = getattr(arg, "dtype", arg) if isinstance(f.dtype, str) else f.dtype
         return FInfo(
-            int(f.bits), float(f.eps), float(f.max), float(f.min), float(f.smallest_normal), f.dtype
+            int(f.bits), float(f.eps), float(f.max), float(f.min), float(f.smallest_normal), dtype
         )
 
     def iinfo(type: Any, /) -> Any:

@@ -6,7 +6,7 @@ core table's ``linalg.<name>`` line."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from dimtensor._backend import Backend
 
@@ -109,10 +109,18 @@ def solve(x1: Any, x2: Any, /) -> Any:
     return _linalg("solve", solve, x1, x2)
 
 
+class SVDResult(NamedTuple):
+    """``svd``'s result where the backend's namespace has no such type (torch's)."""
+
+    U: Any
+    S: Any
+    Vh: Any
+
+
 def _svd(B: Backend) -> Callable[..., Any]:
     def f(x: Any, /, **kw: Any) -> Any:
         u, s, vh = B.xp.linalg.svd(x, **kw)  # dask's svd gives a plain tuple
-        return B.xp.linalg.SVDResult(u, s, vh)
+        return getattr(B.xp.linalg, "SVDResult", SVDResult)(u, s, vh)
 
     return f
 

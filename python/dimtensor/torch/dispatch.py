@@ -171,7 +171,10 @@ def _exponent(name: str, x: Any) -> float | None:
         return float(x)
     if isinstance(x, torch.Tensor) and x.numel() == 1 and not is_compiling():
         with PLAIN():
-            value = float(x.detach().reshape(()).item())
+            value = x.detach().reshape(()).item()
+        if isinstance(value, complex):
+            return None  # no real exponent: any unit of the base refuses it
+        value = float(value)
         if isinstance(x, CLS) and x._unit is not None and x._unit.is_dimensionless:
             value *= x._unit.scale
         return value
