@@ -16,6 +16,8 @@ usage: tools/array_api_conformance.sh SUITE_DIR [MODULE] [extra pytest args...]
                dask         -> dimtensor.array_api.lazy
                compat-numpy -> array_api_compat.numpy
                compat-dask  -> array_api_compat.dask.array
+               torch        -> dimtensor.torch.array_api (uint16/32/64 skipped)
+               compat-torch -> array_api_compat.torch (likewise)
                anything else is used as ARRAY_API_TESTS_MODULE as given
   extra pytest args are passed on, e.g. `-n 2`, `-k test_add`, `-x`,
   `array_api_tests/test_creation_functions.py` (replaces the default `array_api_tests`).
@@ -23,7 +25,7 @@ usage: tools/array_api_conformance.sh SUITE_DIR [MODULE] [extra pytest args...]
 Uses tests/array_api/xfails-<name>.txt when it exists (one test id or id prefix per line,
 optional `# reason` after it; full-line `#` comments and blank lines are ignored).
 When tests/array_api/baseline-<compat>.txt exists for the namespace (dimarray -> compat-numpy,
-dask -> compat-dask), prints the tests that did not pass here but passed in the baseline.
+dask -> compat-dask, torch -> compat-torch), prints the tests that did not pass here but passed in the baseline.
 
 Environment:
   PYTHON                      interpreter (default: <repo>/.venv/bin/python)
@@ -72,11 +74,18 @@ case "$NAME" in
     dask) MODULE=dimtensor.array_api.lazy; export DASK_DIMTENSOR__LAZY_SCALARS=compute ;;
     compat-numpy) MODULE=array_api_compat.numpy ;;
     compat-dask) MODULE=array_api_compat.dask.array ;;
+    torch) MODULE=dimtensor.torch.array_api ;;
+    compat-torch) MODULE=array_api_compat.torch ;;
     *) MODULE=$NAME ;;
+esac
+case "$NAME" in
+    # torch has no arithmetic kernels for uint16/32/64: not a units question
+    torch | compat-torch) export ARRAY_API_TESTS_SKIP_DTYPES=${ARRAY_API_TESTS_SKIP_DTYPES-uint16,uint32,uint64} ;;
 esac
 case "$NAME" in
     dimarray) BASELINE_DEFAULT=$REPO/tests/array_api/baseline-compat-numpy.txt ;;
     dask) BASELINE_DEFAULT=$REPO/tests/array_api/baseline-compat-dask.txt ;;
+    torch) BASELINE_DEFAULT=$REPO/tests/array_api/baseline-compat-torch.txt ;;
     *) BASELINE_DEFAULT= ;;
 esac
 # A file-system-safe label for a module path given as-is.
