@@ -393,8 +393,18 @@ class DimArray(UnitAttributes):
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         return np.asarray(self._plain("converting to a NumPy array"), dtype=dtype)
 
-    def __dlpack__(self, /, **kwargs: Any) -> Any:
+    def __dlpack__(
+        self,
+        /,
+        *,
+        stream: Any = None,
+        max_version: tuple[int, int] | None = None,
+        dl_device: Any = None,
+        copy: bool | None = None,
+    ) -> Any:
         """DLPack carries no unit: only dimensionless arrays (as plain numbers)."""
+        given = {"stream": stream, "max_version": max_version, "dl_device": dl_device, "copy": copy}
+        kwargs = {k: v for k, v in given.items() if v is not None}
         return self._plain("DLPack").__dlpack__(**kwargs)
 
     def __dlpack_device__(self, /) -> Any:
