@@ -342,6 +342,7 @@ def run_ufunc(spec: Ufunc, func: Any, args: Sequence[Any], kwargs: dict[str, Any
         fused = _scaled_sum(spec.rule, operands, convs)
         if fused is not None:
             return wrap(fused, outs[0])
+    target = args[0] if args else None  # of an in-place call, before any conversion
     args, kwargs = list(args), dict(kwargs)
     if scaled:
         _put(args, kwargs, spec.operands[1], operands[1])
@@ -352,7 +353,7 @@ def run_ufunc(spec: Ufunc, func: Any, args: Sequence[Any], kwargs: dict[str, Any
         if isinstance(v, CLS) and k_ != "out":
             kwargs[k_] = plain(v, f"torch {_name(func)}'s {k_}=")
     if spec.inplace:
-        return _inplace(func, args, kwargs, outs[0])
+        return _inplace(func, target, args, kwargs, outs[0])
     out = kwargs.pop("out", None)
     if const is not None:
         with PLAIN():
@@ -404,17 +405,20 @@ def _put(args: list[Any], kwargs: dict[str, Any], at: tuple[int, str], value: An
         kwargs[kw] = value
 
 
-def _inplace(func: Any, args: list[Any], kwargs: dict[str, Any], unit: Unit | None) -> Any:
+def _inplace(
+    func: Any, target: Any, args: list[Any], kwargs: dict[str, Any], unit: Unit | None
+) -> Any:
     """``x.op_(...)``: computed in x's own memory when the result is in x's
-    unit; a result in another unit of the same dimension is converted and
-    copied in; another dimension is refused before anything is written."""
-    target = args[0]
+    unit and x itself is the operand (not a copy the plan converted); a
+    result in another unit of the same dimension, or of a converted x, is
+    computed apart and copied in; another dimension is refused before
+    anything is written."""
     own = target._unit if isinstance(target, CLS) else ONE
     if own is None:  # a tensor whose unit is not chosen yet takes the result's
         target._unit = own = unit if unit is not None else ONE
     result_unit = unit if unit is not None else ONE
     a, b = plans.conversion(result_unit, own)  # DimensionError across dimensions
-    if (a, b) == IDENTITY:
+    if (a, b) == IDENTITY and args[0] is target:
         with PLAIN():
             func(*args, **kwargs)
         return target
@@ -579,6 +583,7 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
         done = _alone(spec, func, args[0])
         if done is not None:
             return done
+    target = args[0] if args else None  # of an in-place call, before any conversion
     args, kwargs = list(args), dict(kwargs)
     out = kwargs.pop("out", None)
     compiling = is_compiling()
@@ -638,7 +643,7 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
         if k not in done_kw and isinstance(v, (CLS, tuple, list)):
             kwargs[k] = plain(v, lambda k=k: f"torch {_name(func)}'s {k}=")
     if spec.inplace:
-        return _inplace(func, args, kwargs, units[0] if units else None)
+        return _inplace(func, target, args, kwargs, units[0] if units else None)
     with PLAIN():
         result = (spec.call or func)(*args, **kwargs)
     if spec.postprocess is not None:
