@@ -11,7 +11,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 from dimtensor import units as u
-from dimtensor.errors import DimensionError, DimtensorError, UnitStrippedError
+from dimtensor.errors import (
+    DimensionError,
+    DimtensorError,
+    UnitConversionError,
+    UnitStrippedError,
+)
 from dimtensor.torch import DimTensor, derivative, map_blocks
 
 CUDA = pytest.mark.skipif(
@@ -137,6 +142,39 @@ def test_inplace_operations_write_in_the_tensors_unit():
     torch.testing.assert_close(x.to_value(), torch.tensor([0.1, 2.5]))
     with pytest.raises(DimensionError):
         x.add_(q(1.0, "s"))
+
+
+@pytest.mark.parametrize(
+    ("write", "says"),
+    [
+        (
+            lambda x: x.__imul__(x),
+            "__imul__ writes into a tensor in 'm' in place, but its result "
+            "is in 'm²', which that tensor cannot hold; write `x = x * y`",
+        ),
+        (
+            lambda x: x.div_(q(2.0, "s")),
+            "div_ writes into a tensor in 'm' in place, but its "
+            "result is in 'm/s', which that tensor cannot hold; write `x = torch.div(...)`",
+        ),
+        (
+            lambda x: torch.mul(x, x, out=x),
+            "mul writes into a tensor in 'm' in place, but its "
+            "result is in 'm²', which that tensor cannot hold; call it without out=",
+        ),
+    ],
+)
+def test_in_place_unit_change_is_refused_with_what_to_write(write, says):
+    """An in-place call or out= whose result x cannot hold (another dimension
+    or a temperature point's interval) says so, as NumPy's does, before writing."""
+    x = q([1.0, 2.0], "m")
+    with pytest.raises(UnitConversionError) as e:
+        write(x)
+    assert says in str(e.value)
+    torch.testing.assert_close(x.to_value(), torch.tensor([1.0, 2.0]))
+    t = q([20.0], "degC")
+    with pytest.raises(UnitConversionError, match="'°C' in place, but its result is in 'Δ°C'"):
+        t -= q([1.0], "K")
 
 
 def test_namespace_and_conversions():

@@ -68,4 +68,4 @@ class TorchBackend(WrapperBackend):
             (out,) = out
         if unit is None and isinstance(out, self.cls):
             raise TypeError(f"{what}: this result has no unit; pass a plain tensor as out=")
-        return dispatch.deliver(values, unit, out)
+        return dispatch.deliver(values, unit, out, what)

@@ -24,7 +24,12 @@ from dimtensor._backend import ONE
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
 from dimtensor._functions import known_value
-from dimtensor.errors import DimensionError, UnitStrippedError
+from dimtensor.errors import (
+    DimensionError,
+    OffsetUnitError,
+    UnitConversionError,
+    UnitStrippedError,
+)
 
 from . import plans
 from .plans import WILD, number_key
@@ -364,7 +369,7 @@ def run_ufunc(spec: Ufunc, func: Any, args: Sequence[Any], kwargs: dict[str, Any
         with PLAIN():
             result = (spec.call or func)(*args, **kwargs)
     if out is not None:
-        return deliver(result, outs[0], out)
+        return deliver(result, outs[0], out, _name(func))
     if isinstance(result, tuple):
         return tuple(wrap(r, u, args) for r, u in zip(result, outs, strict=True))
     return wrap(result, outs[0], args)
@@ -417,26 +422,52 @@ def _inplace(
     if own is None:  # a tensor whose unit is not chosen yet takes the result's
         target._unit = own = unit if unit is not None else ONE
     result_unit = unit if unit is not None else ONE
-    a, b = plans.conversion(result_unit, own)  # DimensionError across dimensions
+    name = _name(func)
+    # the out-of-place twin: __imul__ -> __mul__, mul_ -> mul
+    twin = "__" + name[3:] if name.startswith("__i") else name.rstrip("_")
+    write = f"x = x {_SYMBOLS[twin]} y" if twin in _SYMBOLS else f"x = torch.{twin}(...)"
+    a, b = _holding(name, result_unit, own, f"write `{write}`")
     if (a, b) == IDENTITY and args[0] is target:
         with PLAIN():
             func(*args, **kwargs)
         return target
-    name = _name(func)
-    # the out-of-place twin: __imul__ -> __mul__, mul_ -> mul
-    name = "__" + name[3:] if name.startswith("__i") else name.rstrip("_")
     with PLAIN():
-        outplace = getattr(torch.Tensor, name)
+        outplace = getattr(torch.Tensor, twin)
         result = outplace(*args, **kwargs)
         target.copy_(convert(result, (a, b)))
     return target
 
 
-def deliver(values: Any, unit: Unit | None, out: Any) -> Any:
+# Python's operator symbols, for messages
+_SYMBOLS = {
+    f"__{name}__": sym
+    for name, sym in zip(
+        "add sub mul matmul truediv floordiv div mod pow lshift rshift and or xor".split(),
+        "+ - * @ / // / % ** << >> & | ^".split(),
+        strict=True,
+    )
+}
+
+
+def _holding(name: str, unit: Unit, target: Unit, instead: str) -> tuple[float, float]:
+    """The conversion of a result in ``unit`` into a tensor in ``target``
+    that ``name`` writes (in place, ``out=``); a clear refusal where
+    ``target`` cannot hold it (another dimension or kind), as NumPy's."""
+    try:
+        return plans.conversion(unit, target)
+    except (UnitConversionError, OffsetUnitError) as e:
+        raise UnitConversionError(
+            f"{name} writes into a tensor in '{target}' in place, but its result is in "
+            f"'{unit}', which that tensor cannot hold; {instead} to get a new tensor"
+        ) from e
+
+
+def deliver(values: Any, unit: Unit | None, out: Any, what: str) -> Any:
+    """The result written into ``out=`` by ``what`` (a name for messages)."""
     if isinstance(out, CLS):
         if out._unit is None:
             out._unit = unit if unit is not None else ONE
-        conv = plans.conversion(unit or ONE, out._unit)
+        conv = _holding(what, unit or ONE, out._unit, "call it without out=")
         with PLAIN():
             out.copy_(convert(values, conv))
         return out
@@ -649,7 +680,7 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
     if spec.postprocess is not None:
         result = spec.postprocess(result)
     if out is not None:
-        return deliver(result, units[0] if units else None, out)
+        return deliver(result, units[0] if units else None, out, _name(func))
     return wrap_results(result, units, [*args, *kwargs.values()])
 
 
@@ -762,10 +793,7 @@ def run_export(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
 
 
 # Python's in-place operators, by their method names
-_INPLACE_DUNDERS = frozenset(
-    f"__i{op}__"
-    for op in "add sub mul matmul truediv floordiv div mod pow lshift rshift and or xor".split()
-)
+_INPLACE_DUNDERS = frozenset("__i" + name[2:] for name in _SYMBOLS)
 
 
 def run_unknown(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
