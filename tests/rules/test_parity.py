@@ -1004,6 +1004,12 @@ def _two_operand_cases() -> list[tuple[str, Any, Any, Any]]:
             lambda a, b: torch.searchsorted(torch.sort(a)[0], b),
             lambda a, b: dnp.searchsorted(dnp.sort(a), b),
         ),
+        (
+            "gradient",
+            np.gradient,
+            lambda a, b: torch.gradient(a, spacing=(b,))[0],
+            dnp.gradient,
+        ),
         ("isin", np.isin, torch.isin, dnp.isin),
         ("isclose", np.isclose, torch.isclose, dnp.isclose),
         ("allclose", np.allclose, torch.allclose, dnp.allclose),

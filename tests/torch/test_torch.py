@@ -627,7 +627,8 @@ def test_compiled_losses_with_a_bound():
 
 def test_table_functions_reached_by_torch_names_match_numpy():
     """trace, cov, corrcoef, diagflat, linalg.diagonal/multi_dot/tensorinv,
-    sinc, bincount's weights: torch's functions give NumPy's units and values."""
+    sinc, bincount's weights, gradient: torch's functions give NumPy's units
+    and values."""
     import dimtensor as dt
 
     m = np.array([[4.0, 1.0], [2.0, 3.0]])
@@ -651,11 +652,37 @@ def test_table_functions_reached_by_torch_names_match_numpy():
             np.bincount(np.array([0, 1, 1]), weights=dt.DimArray(w, "kg")),
         ),
     ]
+    grid = np.arange(6.0).reshape(2, 3) ** 2
+    g = DimTensor(torch.tensor(grid), "m")
+    step, coords = dt.DimArray(2.0, "s"), dt.DimArray(np.array([0.0, 50.0]), "cm")
+    cases += [  # torch.gradient's spacing: one step, steps per dimension, coordinates
+        (
+            torch.gradient(g, spacing=DimTensor(torch.tensor(2.0), "s"), dim=1)[0],
+            np.gradient(dt.DimArray(grid, "m"), step, axis=1),
+        ),
+        (torch.gradient(g)[0], np.gradient(dt.DimArray(grid, "m"))[0]),
+        (
+            torch.gradient(g, spacing=[2.0, 3.0])[1],
+            np.gradient(dt.DimArray(grid, "m"), 2.0, 3.0)[1],
+        ),
+        (
+            torch.gradient(
+                g,
+                spacing=(
+                    DimTensor(torch.tensor([0.0, 50.0]), "cm"),
+                    DimTensor(torch.tensor([0.0, 1.0, 3.0]), "s"),
+                ),
+            )[0],
+            np.gradient(dt.DimArray(grid, "m"), coords, dt.DimArray([0.0, 1.0, 3.0], "s"))[0],
+        ),
+    ]
     for got, want in cases:
         assert got.unit == want.unit
         np.testing.assert_allclose(got.to_numpy()._data, want._data)
     with pytest.raises(DimensionError):
         torch.sinc(t)
+    with pytest.raises(DimensionError):  # a gradient in m/m is no length
+        torch.gradient(g, spacing=DimTensor(torch.tensor(1.0), "m"))[0] + g
 
 
 def test_in_place_operations_convert_a_result_of_the_same_dimension():

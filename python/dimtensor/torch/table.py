@@ -422,6 +422,34 @@ def _einsum(func: Any, args: Any, kwargs: Any) -> Any:
     return dispatch.wrap(result, units[0], raws)
 
 
+def _gradient(func: Any, args: Any, kwargs: Any) -> Any:
+    """``torch.gradient(input, spacing=...)``: NumPy's ``gradient`` rule,
+    torch's ``spacing`` (one step, or one step or coordinate tensor per
+    dimension) in the place of NumPy's ``varargs``."""
+    from . import plans
+
+    kwargs = dict(kwargs)
+    (f,) = args
+    spacing = kwargs.pop("spacing", 1.0)
+    steps = list(spacing) if isinstance(spacing, (list, tuple)) else [spacing]
+    params = (
+        ((dispatch.key(f), dispatch.shape(f)),),
+        tuple((dispatch.key(s), dispatch.shape(s)) for s in steps),
+    )
+    convs, units, _, _ = plans.function_plan_of("gradient", params, ())
+    raw = dispatch.convert(f, convs[0][0])
+    raws = [dispatch.convert(s, c) for s, c in zip(steps, convs[1], strict=True)]
+    plain = [dispatch.bare(s) if isinstance(s, torch.Tensor) else s for s in raws]
+    with dispatch.PLAIN():
+        results = func(
+            dispatch.bare(raw),
+            spacing=type(spacing)(plain) if isinstance(spacing, (list, tuple)) else plain[0],
+            **kwargs,
+        )
+    # one unit per result; the last applies to further results (one step for all)
+    return tuple(dispatch.wrap(r, units[min(k, len(units) - 1)]) for k, r in enumerate(results))
+
+
 _NONZERO: Function
 _WHERE: Function
 
@@ -496,6 +524,7 @@ def handlers() -> dict[Any, Handler]:
         ),
     )
     add(torch.einsum, _einsum)
+    add(torch.gradient, _gradient)
     for name in KEEP:
         add(getattr(torch, name, None), dispatch.run_keep)
         add(getattr(T, name, None), dispatch.run_keep)
