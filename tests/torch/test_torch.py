@@ -177,6 +177,31 @@ def test_in_place_unit_change_is_refused_with_what_to_write(write, says):
         t -= q([1.0], "K")
 
 
+def test_writes_torch_runs_past_torch_function_take_units():
+    """x.data = y, x.set_(y) and x.real = y (torch runs the last two without
+    __torch_function__) convert y or refuse: they once wrote centimetres or
+    seconds into metres unchanged."""
+    x = q([1.0, 2.0], "m")
+    x.data = q([300.0, 400.0], "cm")
+    assert x.unit == u.m
+    torch.testing.assert_close(x.to_value(), torch.tensor([3.0, 4.0]))
+    with pytest.raises(DimensionError):
+        x.data = torch.tensor([5.0, 6.0])
+    with pytest.raises(UnitConversionError, match=r"convert it first: `x.set_\(y.to\('m'\)\)`"):
+        x.set_(q([100.0, 200.0], "cm"))
+    with pytest.raises(DimensionError):
+        x.set_(q([100.0, 200.0], "s"))
+    y = q([7.0, 8.0], "m")
+    assert x.set_(y) is x and x.data_ptr() == y.data_ptr() and x.unit == u.m
+    z = DimTensor(torch.tensor([1 + 1j, 2 + 2j]), "m")
+    z.real = q([100.0, 200.0], "cm")
+    z.imag = q([0.5, 0.5], "km")
+    torch.testing.assert_close(z.to_value(), torch.tensor([1 + 500j, 2 + 500j]))
+    assert z.real.unit == u.m and z.imag.unit == u.m
+    with pytest.raises(DimensionError):
+        z.real = q([1.0, 1.0], "s")
+
+
 def test_namespace_and_conversions():
     x = q([3.0, 4.0], "m")
     xp = x.__array_namespace__()

@@ -777,6 +777,22 @@ def run_fill(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     return x
 
 
+def check_shared(x: Any, source: Any, what: str) -> None:
+    """``x`` is to share the memory of ``source`` (``set_``): their units must
+    be one (a tensor whose unit is not chosen yet takes the source's)."""
+    if not isinstance(source, torch.Tensor):
+        return  # a storage: raw memory, as when a tensor is made from it
+    unit, convs = plans.same_unit_plan("assignment", key(x), key(source))
+    if x._unit is None and unit is not None:
+        x._unit = unit
+    elif convs[1] != IDENTITY:
+        raise UnitConversionError(
+            f"{what} makes a tensor in '{x._unit}' share the memory of one in "
+            f"'{source._unit}', whose values would be read in the wrong unit; convert "
+            f"it first: `x.{what}(y.to('{x._unit}'))`"
+        )
+
+
 def run_passthrough(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     with PLAIN():
         return func(*args, **kwargs)

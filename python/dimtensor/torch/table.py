@@ -532,6 +532,8 @@ def handlers() -> dict[Any, Handler]:
         prop = getattr(T, name, None)
         if prop is not None and hasattr(prop, "__get__"):
             add(prop.__get__, dispatch.run_keep)
+        if prop is not None and hasattr(prop, "__set__"):
+            add(prop.__set__, dispatch.run_fill)  # x.data = y: y in x's unit
     add(T.__getitem__, dispatch.run_getitem)
     add(T.__setitem__, dispatch.run_setitem)
     for f in (T.fill_, T.copy_, T.masked_fill_, T.masked_fill):

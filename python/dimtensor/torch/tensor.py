@@ -191,6 +191,32 @@ class DimTensor(UnitAttributes, torch.Tensor):
     def unflatten(self, dim: Any, sizes: Any) -> Any:  # type: ignore[override]
         return torch.unflatten(self, dim, sizes)
 
+    # torch runs these without __torch_function__: written here, so values
+    # never enter the tensor in another unit.
+    def set_(self, *args: Any, **kwargs: Any) -> DimTensor:  # type: ignore[override]
+        """torch's ``set_``: this tensor takes the memory of ``source``, which
+        must hold values in its unit (shared memory cannot be converted)."""
+        dispatch.check_shared(self, args[0] if args else kwargs.get("source"), "set_")
+        with PLAIN():
+            torch.Tensor.set_(self, *args, **kwargs)
+        return self
+
+    @property
+    def real(self) -> Any:  # type: ignore[override]
+        return dispatch.run_keep(torch.Tensor.real.__get__, (self,), {})
+
+    @real.setter
+    def real(self, value: Any) -> None:
+        dispatch.run_fill(torch.Tensor.real.__set__, (self, value), {})
+
+    @property
+    def imag(self) -> Any:  # type: ignore[override]
+        return dispatch.run_keep(torch.Tensor.imag.__get__, (self,), {})
+
+    @imag.setter
+    def imag(self, value: Any) -> None:
+        dispatch.run_fill(torch.Tensor.imag.__set__, (self, value), {})
+
     # ---- units ----------------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         """``x.to("cm")`` / ``x.to(unit)``: converted to a unit (on the autograd
