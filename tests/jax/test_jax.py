@@ -6,7 +6,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 from dimtensor import units as u
-from dimtensor.errors import DimensionError, UnitStrippedError
+from dimtensor.errors import DimensionError, UnitConversionError, UnitStrippedError
 from dimtensor.jax import DimArray, grad, map_blocks, value_and_grad
 from dimtensor.jax import numpy as dnp
 
@@ -35,6 +35,23 @@ def test_pytree_unit_is_static_aux_data():
         x[0] = q(1.0, "m")
     z = x.at[0].set(q(3.0, "km"))
     np.testing.assert_allclose(z.to_value(), [3000.0, 2.0])
+
+
+def test_indexed_updates_write_in_the_arrays_unit():
+    """x.at[i].add/min/max convert the value; multiply/divide by a factor in
+    % or km/m write the result in x's unit, as NumPy's x *= y does; a result
+    x cannot hold (m², a °C difference) is refused, naming both units."""
+    x = q([10.0, 20.0], "m")
+    np.testing.assert_allclose(x.at[0].add(q(50.0, "cm")).to_value(), [10.5, 20.0])
+    np.testing.assert_allclose(x.at[1].max(q(0.5, "km")).to_value(), [10.0, 500.0])
+    np.testing.assert_allclose(x.at[0].multiply(q(50.0, "%")).to_value(), [5.0, 20.0])
+    np.testing.assert_allclose(x.at[0].divide(q(50.0, "%")).to_value(), [20.0, 20.0])
+    np.testing.assert_allclose(x.at[1].multiply(q(2.0, "km/m")).to_value(), [10.0, 40000.0])
+    assert x.at[0].multiply(q(50.0, "%")).unit == u.m
+    with pytest.raises(UnitConversionError, match="'m²', which the array in 'm' cannot hold"):
+        x.at[0].multiply(q(2.0, "m"))
+    with pytest.raises(UnitConversionError, match="'Δ°C', which the array in '°C'"):
+        q([20.0], "degC").at[0].subtract(q(5.0, "degC"))
 
 
 def test_jit_checks_units_at_trace_time_and_never_recompiles_for_values():

@@ -21,7 +21,7 @@ from dimtensor import _backend, _core
 from dimtensor._backend import ONE, UnitAttributes, is_quantity
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
-from dimtensor.errors import DimensionError, UnitStrippedError
+from dimtensor.errors import DimensionError, UnitConversionError, UnitStrippedError
 
 from .backend import JaxBackend
 
@@ -564,14 +564,23 @@ class _AtIndex:
         return DimArray._new(x._data.at[self._index].set(raw, **kwargs), unit or x._unit)
 
     def _update(self, rule: str, method: str, value: Any, **kwargs: Any) -> DimArray:
+        """``x.at[i].<method>(value)``: the result written in x's unit, which
+        must be able to hold it (``m`` times ``%`` is written in m)."""
         x = self._x
         convs, outs, _ = _core.ufunc_plan(rule, [x, value])
-        if outs[0] != x.unit or convs[0] != (1.0, 0.0):
-            raise DimensionError(
-                f"x.at[...].{method}: the result would be in '{outs[0]}', not in the unit "
-                f"'{x.unit}' of the array; compute it out of place"
+        scale = 1.0 if outs[0] == x.unit else None
+        if scale is None and method in ("multiply", "divide"):
+            # a factor in % or km/m: x's dimension in another scale
+            a, b = outs[0].conversion_affine(x.unit) if outs[0].is_compatible(x.unit) else (0, 1)
+            scale = a if b == 0.0 else None
+        if scale is None or convs[0] != (1.0, 0.0):
+            raise UnitConversionError(
+                f"x.at[...].{method}: the result would be in '{outs[0]}', which the array in "
+                f"'{x.unit}' cannot hold; compute it out of place"
             )
         raw = JAX.convert(JAX.raw(value), convs[1])
+        if scale != 1.0:  # x·v in outs[0] is x·(v·scale) in x's unit; x/v likewise
+            raw = raw * scale if method == "multiply" else raw / scale
         return DimArray._new(getattr(x._data.at[self._index], method)(raw, **kwargs), x._unit)
 
     def add(self, value: Any, **kwargs: Any) -> DimArray:
