@@ -433,6 +433,66 @@ def test_one_operand_fast_path_matches_the_general_path(monkeypatch, unit):
     assert sum(1 for v in fast.values() if v[0] != "raises") > 40
 
 
+@pytest.mark.parametrize(
+    ("ux", "uy"), [("m", "m"), ("m", "cm"), ("", "%"), ("degC", "K"), ("degC", "delta_degC")]
+)
+def test_two_operand_fast_path_matches_the_general_path(monkeypatch, ux, uy):
+    """f(x, y) of two DimTensors (losses, dist, cdist, ...) skips the general
+    argument handling; every table function called so gives what the
+    general path gives (units, values, dtypes, or the same error)."""
+    from dimtensor.torch import dispatch, table
+
+    x = q([[1.0, 2.0], [3.0, 4.5]], ux)
+    y = q([[0.5, 0.25], [0.75, 0.125]], uy)
+    calls = []
+    for mod, entries in (
+        (torch, table.FUNCTIONS),
+        (torch.linalg, table.LINALG),
+        (torch.fft, table.FFT),
+        (torch.special, table.SPECIAL),
+        (F, dict.fromkeys(table.FUNCTIONAL)),
+    ):
+        for name in entries:
+            for owner in (mod, torch.Tensor if mod is torch else None):
+                fn = getattr(owner, name, None) if owner is not None else None
+                if fn is not None:
+                    calls.append((f"{owner.__name__}.{name}", fn))
+    fast = {label: _outcome(lambda a, fn=fn: fn(a, y), x) for label, fn in calls}
+    monkeypatch.setattr(dispatch, "_duo", lambda spec, func, x, y, kwargs: None)
+    general = {label: _outcome(lambda a, fn=fn: fn(a, y), x) for label, fn in calls}
+    assert fast == general
+    taken = sum(1 for v in fast.values() if v[0] != "raises")
+    assert taken > (10 if uy != "delta_degC" else 0)  # a °C point and a difference: few
+
+
+@pytest.mark.parametrize(("first", "second"), [("", "rad"), ("rad", ""), ("J/K", "J/delta_degC")])
+def test_fast_paths_keep_names_of_equal_units_apart(monkeypatch, first, second):
+    """rad equals 1 and J/K equals J/Δ°C as units, but a result is named as
+    its rule names it (as on NumPy), whichever was computed first: the plan
+    caches of the fast paths once handed one the other's unit name."""
+    import dimtensor as dt
+    from dimtensor.torch import dispatch
+
+    numpy_too = [  # (torch, NumPy)
+        (lambda v: v + v, lambda a: a + a),
+        (lambda v: v * v, lambda a: a * a),
+        (lambda v: v.sum(), lambda a: a.sum()),
+        (lambda v: torch.mean(v), np.mean),
+        (lambda v: -v, lambda a: -a),
+    ]
+    pairs = [lambda v: F.mse_loss(v, v), lambda v: torch.dist(v, v)]
+    seen = {}
+    for unit in (first, second):
+        t = q([1.0, 2.0], unit)
+        a = dt.DimArray(np.array([1.0, 2.0]), unit)
+        for ours, theirs in numpy_too:
+            assert str(ours(t).unit) == str(theirs(a).unit), unit
+        seen[unit] = [str(f(t).unit) for f in pairs]
+    monkeypatch.setattr(dispatch, "_duo", lambda spec, func, x, y, kwargs: None)
+    for unit in (second, first):
+        assert [str(f(q([1.0, 2.0], unit)).unit) for f in pairs] == seen[unit], unit
+
+
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.int64])
 @pytest.mark.parametrize("unit", ["m", "", "degC", "delta_degC", "%", "km"])
 def test_operator_fast_paths_match_the_general_path(monkeypatch, unit, dtype):

@@ -195,11 +195,12 @@ type ParamInfo = (Vec<&'static str>, &'static str, bool);
 
 /// A rule for Python: its parameters, the plain arguments it reads, its
 /// text, and whether the function's one array is split into its results.
-type RuleInfo = (Vec<ParamInfo>, Vec<&'static str>, &'static str, bool);
+type RuleInfo = (Vec<ParamInfo>, Vec<&'static str>, &'static str, bool, bool);
 
 /// The rule of function `name`: its parameters, the plain arguments it
-/// reads (`axis`, `ord`, …), its text and `split` (polynomial coefficients:
-/// one result per entry along the first axis); None when it has no rule.
+/// reads (`axis`, `ord`, …), its text, `split` (polynomial coefficients:
+/// one result per entry along the first axis) and `shaped` (its units read
+/// the operands' shapes); None when it has no rule.
 #[pyfunction]
 pub fn function_rule(py: Python<'_>, name: &str) -> PyResult<Option<RuleInfo>> {
     let Some(rule) = rules::function_rule(name) else {
@@ -219,7 +220,13 @@ pub fn function_rule(py: Python<'_>, name: &str) -> PyResult<Option<RuleInfo>> {
             (p.names.clone(), seq, p.passthrough)
         })
         .collect();
-    Ok(Some((params, rule.options.clone(), rule.text, rule.split)))
+    Ok(Some((
+        params,
+        rule.options.clone(),
+        rule.text,
+        rule.split,
+        rule.shaped,
+    )))
 }
 
 /// Every function name with a rule, sorted.

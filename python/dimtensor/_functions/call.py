@@ -37,7 +37,7 @@ def rule(name: str) -> Rule | None:
     found = _core.function_rule(name)
     if found is None:
         return None
-    params, options, text, split = found
+    params, options, text, split, _ = found
     return Rule(tuple((tuple(n), s, p) for n, s, p in params), tuple(options), text, split)
 
 

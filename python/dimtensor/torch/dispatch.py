@@ -201,6 +201,7 @@ def _exponent(name: str, x: Any) -> float | None:
 POWERS = ("power", "float_power")
 _SAME2 = (IDENTITY, IDENTITY)
 _UFUNC_PLANS = plans.UFUNC_PLANS
+_token = plans.token
 
 
 def _labelled(result: Any, unit: Unit, fresh: bool, compiling: bool, inputs: Any = ()) -> Any:
@@ -219,7 +220,7 @@ def _labelled(result: Any, unit: Unit, fresh: bool, compiling: bool, inputs: Any
 
 def _cached(rule: str, keys: tuple[Any, ...], compiling: bool) -> Any:
     """The plan of ufunc ``rule`` without an exponent (a dict read in eager code)."""
-    plan = None if compiling else _UFUNC_PLANS.get((rule, keys, None))
+    plan = None if compiling else _UFUNC_PLANS.get((rule, tuple(map(_token, keys)), None))
     return plan if plan is not None else plans.ufunc_plan(rule, None, *keys)
 
 
@@ -515,6 +516,16 @@ class Function(NamedTuple):
     # what computes it, when not the function called (a torch function
     # written in Python that Dynamo cannot run with torch functions disabled)
     call: Callable[..., Any] | None = None
+    # the layout of the other parameters when the call is ``f(x, y)`` with
+    # x and y the first two rule parameters (None: no such call)
+    duo: tuple[None, ...] | None = None
+    # torch's keywords for the rule's parameters and options
+    keywords: frozenset[str] = frozenset()
+    # the rule's units read the operands' shapes
+    shaped: bool = True
+    # unit -> result unit of ``f(x)`` alone, where no shape, conversion or
+    # postprocessing enters (the leanest eager path)
+    memo: dict[Any, Any] | None = None
 
 
 def function(
@@ -531,7 +542,7 @@ def function(
     found = _core.function_rule(rule)
     if found is None:
         raise KeyError(rule)
-    rule_params, rule_options, _, _ = found
+    rule_params, rule_options, _, _, shaped = found
     names = [p.split("=")[0] for p in torch_params]
     named = dict(reversed(p.split("=")) for p in torch_params if "=" in p)
     extra = {**_ALIASES, **named, **(aliases or {})}
@@ -551,10 +562,16 @@ def function(
     params = tuple(resolve(p[0]) for p in rule_params)
     seqs = tuple(p[1] for p in rule_params)
     options = tuple((o, resolve([o])) for o in rule_options)
-    alone = None
+    alone = duo = None
     if params and params[0] is not None and params[0][0] == 0 and seqs[0] == "one":
         alone = (None,) * (len(params) - 1) if not inplace else None
-    return Function(rule, params, seqs, options, inplace, postprocess, alone, call)
+        if len(params) > 1 and params[1] is not None and params[1][0] == 1 and seqs[1] == "one":
+            duo = (None,) * (len(params) - 2) if not inplace else None
+    keywords = frozenset(at[1] for at in (*params, *(at for _, at in options)) if at is not None)
+    memo = {} if alone is not None and not shaped and postprocess is None else None
+    return Function(
+        rule, params, seqs, options, inplace, postprocess, alone, call, duo, keywords, shaped, memo
+    )
 
 
 def signature_names(func: Callable[..., Any]) -> list[str]:
@@ -588,16 +605,29 @@ def _alone(spec: Function, func: Any, x: Any) -> Any:
     if u is None:
         return None
     compiling = is_compiling()  # plans then go through Dynamo's constants
+    memo = spec.memo
+    if memo is not None and not compiling:
+        unit = memo.get(_token(u))
+        if unit is not None:
+            with PLAIN():
+                result = (spec.call or func)(x)
+            if type(result) is torch.Tensor and result is not x:
+                result.__class__ = CLS
+                result._unit = unit
+                return result
+            return wrap(result, unit, (x,))
     with PLAIN():  # one context for the shape and the call
         sh = _sizes(x, compiling)
-        plan = None if compiling else _ALONE.get((spec.rule, u, sh))
+        plan = None if compiling else _ALONE.get((spec.rule, _token(u), sh))
         if plan is None:
             convs, units, _, known = plans.function_plan(spec.rule, ((sh,), *spec.alone), (), u)
             if known is not None:
                 return None
             plan = convs[0][0], units
             if not compiling:
-                plans.remember(_ALONE, (spec.rule, u, sh), plan)
+                plans.remember(_ALONE, (spec.rule, _token(u), sh), plan)
+                if memo is not None and plan[0] == IDENTITY and len(units) == 1 and units[0]:
+                    plans.remember(memo, _token(u), units[0])
         conv, units = plan
         if conv != IDENTITY:
             x = convert(x, conv)
@@ -609,9 +639,49 @@ def _alone(spec: Function, func: Any, x: Any) -> Any:
     return wrap_results(result, units, (x,))
 
 
+# (rule, units, shapes) -> (conversions, result unit) of a two-operand call
+_DUO: dict[Any, Any] = {}
+
+
+def _duo(spec: Function, func: Any, x: Any, y: Any, kwargs: dict[str, Any]) -> Any:
+    """``f(x, y, **kwargs)`` of two DimTensors that are the rule's first two
+    parameters (``mse_loss(a, b)``, ``torch.dist(a, b)``) and keywords the
+    rule does not read (``reduction="sum"``), an eager fast path: the plan
+    read from a cache, the operands converted, one unit."""
+    if type(x) is not CLS or type(y) is not CLS or spec.duo is None or is_compiling():
+        return None
+    for k, v in kwargs.items():
+        if k in spec.keywords or isinstance(v, (torch.Tensor, tuple, list)):
+            return None
+    ux, uy = x._unit, y._unit
+    if ux is None or uy is None:
+        return None
+    with PLAIN():
+        k = (spec.rule, _token(ux), _token(uy), tuple(x.shape), tuple(y.shape))
+        plan = _DUO.get(k)
+        if plan is None:
+            convs, units, _, known = plans.function_plan(
+                spec.rule, ((k[3],), (k[4],), *spec.duo), (), ux, uy
+            )
+            if known is not None or len(units) != 1 or units[0] is None:
+                return None
+            plan = plans.remember(_DUO, k, (convs[0][0], convs[1][0], units[0]))
+        cx, cy, unit = plan
+        result = (spec.call or func)(convert(x, cx), convert(y, cy), **kwargs)
+    if spec.postprocess is not None:
+        result = spec.postprocess(result)
+    if type(result) is not torch.Tensor:
+        return wrap(result, unit, (x, y))
+    return _labelled(result, unit, result is not x and result is not y, False, (x, y))
+
+
 def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
-    if not kwargs and len(args) == 1:
+    if len(args) == 1 and not kwargs:
         done = _alone(spec, func, args[0])
+        if done is not None:
+            return done
+    elif len(args) == 2:
+        done = _duo(spec, func, args[0], args[1], kwargs)
         if done is not None:
             return done
     target = args[0] if args else None  # of an in-place call, before any conversion

@@ -48,6 +48,18 @@ UNITS = types.ModuleType("dimtensor.torch.units_seen")
 _NAMES: dict[tuple[Unit, str], str] = {}
 _ONE: dict[tuple[Unit, str], Unit] = {}
 _NEW = threading.Lock()
+# The ids of those units (held in _ONE for good, so no id is reused).
+_IDS: set[int] = set()
+
+
+def token(k: Any) -> Any:
+    """An operand key as plan caches hold it. Units compare equal by value
+    (rad == 1, J/K == J/Δ°C), so a cache keyed by them would hand one the
+    plan of the other, named wrongly: an interned unit is keyed by its
+    identity, any other unit by its value and text."""
+    if id(k) in _IDS:
+        return id(k)
+    return (k, str(k)) if isinstance(k, Unit) else k
 
 
 @constant
@@ -65,6 +77,7 @@ def unit_name(unit: Unit | None) -> str | None:
                 found = f"u{len(_NAMES)}"
                 setattr(UNITS, found, unit)
                 _ONE[key] = unit
+                _IDS.add(id(unit))
                 _NAMES[key] = found
     return found
 
@@ -176,7 +189,7 @@ def ufunc_plan(name: str, exponent: float | None, *keys: Any) -> Any:
 
 
 def _ufunc(name: str, exponent: float | None, keys: tuple[Any, ...]) -> Any:
-    k = (name, keys, exponent)
+    k = (name, tuple(map(token, keys)), exponent)
     found = UFUNC_PLANS.get(k)
     if found is None:
         operands = [_operand(key, None) for key in keys]
@@ -200,7 +213,7 @@ def function_plan(name: str, layout: tuple[Any, ...], options: tuple[Any, ...], 
 
 
 def _function(name: str, layout: tuple[Any, ...], options: tuple[Any, ...], keys: Any) -> Any:
-    k = (name, layout, options, keys)
+    k = (name, layout, options, tuple(map(token, keys)))
     found = _FUNCTION.get(k)
     if found is None:
         it = iter(keys)
@@ -230,7 +243,7 @@ def same_unit_plan(what: str, *keys: Any) -> Any:
 
 
 def _same_unit(what: str, keys: tuple[Any, ...]) -> Any:
-    k = (what, keys)
+    k = (what, tuple(map(token, keys)))
     found = _SAME.get(k)
     if found is None:
         unit, convs = _core.same_unit_plan(what, [_operand(key, None) for key in keys])

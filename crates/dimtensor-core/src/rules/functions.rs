@@ -648,6 +648,9 @@ pub struct FnRule {
     /// An output is a loop (`E for k in a..b`): the function's one array
     /// is split along its first axis into the results.
     pub split: bool,
+    /// The units depend on the operands' shapes (a count of factors, a last
+    /// dimension, whether a step is a scalar): a plan holds for one shape.
+    pub shaped: bool,
 }
 
 /// One operand of a call: its unit (as the rule table sees it) and its
@@ -1568,6 +1571,7 @@ fn parse_rule(text: &'static str) -> std::result::Result<FnRule, String> {
         alts: Vec::new(),
         text,
         split: false,
+        shaped: false,
     };
     for p in params_text
         .split(',')
@@ -1593,6 +1597,7 @@ fn parse_rule(text: &'static str) -> std::result::Result<FnRule, String> {
         .alts
         .iter()
         .any(|a| a.outputs.iter().any(|o| matches!(o, Output::Loop(..))));
+    rule.shaped = rule.alts.iter().any(|a| a.outputs.iter().any(reads_shape));
     if rule.alts.iter().any(|a| a.outputs.iter().any(uses_count)) {
         for o in ["axis", "where", "include_initial"] {
             rule.options.push(o);
@@ -1904,9 +1909,57 @@ fn uses_count(o: &Output) -> bool {
     matches!(o, Output::Unit(e) | Output::Loop(e, ..) if walk(e))
 }
 
+/// Whether an output's unit reads the shapes of the operands.
+fn reads_shape(o: &Output) -> bool {
+    fn term(t: &Term) -> bool {
+        matches!(t, Term::LastDim(_))
+    }
+    fn exponent(e: &Exponent) -> bool {
+        match e {
+            Exponent::LastDim(_) => true,
+            Exponent::Sum(terms) => terms.iter().any(|(_, t)| term(t)),
+            Exponent::Const(_) | Exponent::Option(_) => false,
+        }
+    }
+    fn walk(e: &Expr) -> bool {
+        match e {
+            Expr::Prod(_) | Expr::CumProd(_) | Expr::Step(_) => true,
+            Expr::Pow(x, p) => walk(x) || exponent(p),
+            Expr::Interval(x) | Expr::Sum(x) | Expr::Abs(x) | Expr::NanProd(x) => walk(x),
+            Expr::Mul(a, b) | Expr::Div(a, b) => walk(a) || walk(b),
+            Expr::Var(_) | Expr::One | Expr::Product(..) | Expr::Named(_) | Expr::Coef(..) => false,
+        }
+    }
+    match o {
+        Output::Unit(e) => walk(e),
+        Output::Loop(e, a, b) => walk(e) || term(a) || term(b),
+        Output::Plain | Output::Refuse(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rules_say_whether_their_units_read_shapes() {
+        let shaped = |name: &str| function_rule(name).unwrap().unwrap().shaped;
+        for name in ["prod", "cumprod", "linalg.det", "gradient"] {
+            assert!(shaped(name), "{name}");
+        }
+        // matrix_power's exponent is an argument, not a shape
+        for name in [
+            "sum",
+            "mean",
+            "var",
+            "std",
+            "max",
+            "nn.functional.mse_loss",
+            "linalg.matrix_power",
+        ] {
+            assert!(!shaped(name), "{name}");
+        }
+    }
 
     #[test]
     fn every_rule_parses() {
