@@ -219,8 +219,11 @@ def _labelled(result: Any, unit: Unit, fresh: bool, compiling: bool, inputs: Any
 
 
 def _cached(rule: str, keys: tuple[Any, ...], compiling: bool) -> Any:
-    """The plan of ufunc ``rule`` without an exponent (a dict read in eager code)."""
-    plan = None if compiling else _UFUNC_PLANS.get((rule, tuple(map(_token, keys)), None))
+    """The plan of ufunc ``rule`` without an exponent (a dict read in eager
+    code). Plan caches hold interned units by identity (:func:`plans.token`);
+    looking one up by the ids of any live units is safe, since no other live
+    object has an interned unit's id (a unit not interned just misses)."""
+    plan = None if compiling else _UFUNC_PLANS.get((rule, tuple(map(id, keys)), None))
     return plan if plan is not None else plans.ufunc_plan(rule, None, *keys)
 
 
@@ -607,7 +610,7 @@ def _alone(spec: Function, func: Any, x: Any) -> Any:
     compiling = is_compiling()  # plans then go through Dynamo's constants
     memo = spec.memo
     if memo is not None and not compiling:
-        unit = memo.get(_token(u))
+        unit = memo.get(id(u))  # safe by identity: see _cached
         if unit is not None:
             with PLAIN():
                 result = (spec.call or func)(x)
@@ -618,7 +621,7 @@ def _alone(spec: Function, func: Any, x: Any) -> Any:
             return wrap(result, unit, (x,))
     with PLAIN():  # one context for the shape and the call
         sh = _sizes(x, compiling)
-        plan = None if compiling else _ALONE.get((spec.rule, _token(u), sh))
+        plan = None if compiling else _ALONE.get((spec.rule, id(u), sh))
         if plan is None:
             convs, units, _, known = plans.function_plan(spec.rule, ((sh,), *spec.alone), (), u)
             if known is not None:
