@@ -143,6 +143,10 @@ def _op_cases(a: Any, b: Any, bk: Any, x: Any, y: Any) -> dict[str, Any]:
         # __torch_function__ that does nothing but run the function
         "floor: a + b of a do-nothing subclass": (lambda: m + mb, lambda: x + y),
         "floor: a.sum() of a do-nothing subclass": (lambda: m.sum(), lambda: x.sum()),
+        "floor: mse_loss(a, b * 1000) of a do-nothing subclass": (
+            lambda: mse(m, mb * 1000.0),
+            lambda: mse(x, y * 1000.0),
+        ),
     }
 
 
