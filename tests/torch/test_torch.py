@@ -345,7 +345,10 @@ def test_compiled_operators_and_methods_keep_units(unit):
         lambda a, b: (a.sum(), a.mean(), a.std(), a.amax(), a.norm(), a.square().sum()),
         lambda a, b: (a.unique(), *torch.split(a, 1), a.unflatten(0, (1, 2)), a.norm(1, 0)),
         lambda a, b: (F.pad(a, (1, 1)), F.pad(a, (1, 0), value=0.0)),
-        lambda a, b: (F.pairwise_distance(a[None], b[None]), F.cosine_similarity(a, b, dim=0)),
+        lambda a, b: (
+            F.pairwise_distance(a[None], b[None], eps=0.0),
+            F.cosine_similarity(a, b, dim=0),
+        ),
     ]
     a, b = q([1.0, 2.0], unit), q([100.0, 200.0], "cm" if unit == "m" else "")
     for fn in cases:
@@ -654,9 +657,9 @@ def test_two_operand_functions_convert_their_second_operand():
     cos = F.cosine_similarity(x, y)
     assert cos.unit == u.dimensionless
     torch.testing.assert_close(cos.to_value(), F.cosine_similarity(xv, yv))
-    dist = F.pairwise_distance(x, y)
+    dist = F.pairwise_distance(x, y, eps=q(1e-4, "cm"))
     assert dist.unit == u.m
-    torch.testing.assert_close(dist.to_value(), F.pairwise_distance(xv, yv))
+    torch.testing.assert_close(dist.to_value(), F.pairwise_distance(xv, yv, eps=1e-6))
     atol = q(1.5, "m")
     assert torch.isclose(x, y, atol=atol).tolist() == [[True, True], [True, False]]
     assert not torch.allclose(x, y, atol=atol) and torch.allclose(x, y, atol=q(3.0, "m"))
@@ -668,7 +671,42 @@ def test_two_operand_functions_convert_their_second_operand():
     # a cosine is the same in any scale of either operand
     assert F.cosine_similarity(x, q([[1.0, 1.0], [1.0, 1.0]], "s")).unit == u.dimensionless
     with pytest.raises(DimensionError):
-        F.pairwise_distance(x, q([[1.0, 1.0], [1.0, 1.0]], "s"))
+        F.pairwise_distance(x, q([[1.0, 1.0], [1.0, 1.0]], "s"), eps=0.0)
+
+
+def test_eps_that_meets_the_values_is_a_quantity():
+    """pairwise_distance adds eps to every difference, layer_norm/group_norm
+    add it to the variance: torch's plain default would be a number in
+    whatever unit the data came in, so it is refused next to dimensional
+    data (with what to pass); a quantity is converted, 0 meets any unit.
+    batch/instance norms keep plain running statistics: pure numbers only."""
+    x = DimTensor(torch.randn(2, 3, 4), "m")
+    with pytest.raises(DimensionError, match=r"eps=DimTensor\(1e-06, 'm'\)"):
+        F.pairwise_distance(x, x)
+    with pytest.raises(DimensionError, match=r"eps=DimTensor\(1e-05, 'm\^2'\)"):
+        F.layer_norm(x, (4,))
+    with pytest.raises(DimensionError, match="eps="):
+        torch.nn.LayerNorm(4)(x)
+    with pytest.raises(DimensionError, match="eps="):
+        F.group_norm(x, 1)
+    # the result does not depend on the unit the data came in
+    eps = q(0.5, "cm^2")
+    in_m, in_cm = F.layer_norm(x, (4,), eps=eps), F.layer_norm(x.to("cm"), (4,), eps=eps)
+    assert in_m.unit == u.dimensionless
+    torch.testing.assert_close(in_m.to_value(), in_cm.to_value(), atol=1e-5, rtol=1e-5)
+    want = F.layer_norm(x.to_value(), (4,), eps=0.5e-4)
+    torch.testing.assert_close(in_m.to_value(), want)
+    assert F.group_norm(x, 1, eps=0.0).unit == u.dimensionless
+    d = F.pairwise_distance(x, x.to("cm"), 2.0, q(1e-4, "cm"))
+    torch.testing.assert_close(d.to_value(), F.pairwise_distance(x.to_value(), x.to_value()))
+    ratio = DimTensor(torch.randn(2, 3, 4), "")
+    assert F.layer_norm(ratio, (4,)).unit == u.dimensionless  # plain eps: pure numbers
+    assert F.pairwise_distance(ratio, ratio).unit == u.dimensionless
+    with pytest.raises(DimensionError, match="dimensionless"):
+        torch.nn.BatchNorm1d(3)(x)
+    with pytest.raises(DimensionError, match="dimensionless"):
+        F.instance_norm(x)
+    assert torch.nn.BatchNorm1d(3)(ratio).unit == u.dimensionless
 
 
 def test_max_pooling_keeps_the_unit_with_and_without_indices():

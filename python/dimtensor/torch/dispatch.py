@@ -944,31 +944,43 @@ def as_float(v: Any) -> Any:
     return v
 
 
-def losses_with_float_bound(loss: Callable[..., Any], param: str) -> Callable[..., Any]:
-    """smooth_l1_loss(beta=…)/huber_loss(delta=…): the bound is a quantity
-    in the operands' unit (converted by the rule), passed to torch as a float."""
-    spec = function("nn.functional." + loss.__name__, signature_names(loss))
+def with_float_bound(
+    spec: Function, param: str, default: float | None = None, power: int = 1
+) -> Callable[..., Any]:
+    """A torch function with a plain float parameter that meets the operands'
+    values (a loss's ``beta=``/``delta=``, the ``eps`` a norm adds to a
+    variance, in the operands' unit to ``power``): its rule takes it as a
+    quantity (converted), passed on to torch as a float. torch's own default,
+    a plain number, is refused next to dimensional operands (it would be a
+    number in whatever unit they came in), with what to pass instead.
+    ``default``: torch's default, for a function written in C, which does
+    not pass it on."""
+    at = next(a for a in spec.params if a is not None and a[1] == param)
 
     def run(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
-        if param in kwargs and isinstance(kwargs[param], CLS):
+        bound = _arg(args, kwargs, at)
+        if bound is _MISSING and default is not None:
+            bound, kwargs = default, {**kwargs, param: default}
+        if isinstance(bound, CLS):
 
             def with_float(*a: Any, **k: Any) -> Any:
-                k[param] = as_float(k[param])
+                a, k = list(a), dict(k)
+                _put(a, k, at, as_float(_arg(a, k, at)))
                 return func(*a, **k)
 
             return run_function(spec, with_float, args, kwargs)
-        bound = kwargs.get(param)
         try:
             return run_function(spec, func, args, kwargs)
         except DimensionError as e:
             if not isinstance(bound, (int, float)):
                 raise
-            # torch passes its default (1.0) when the caller gave none
-            unit = args[0].unit if args and isinstance(args[0], CLS) else "m"
+            x = args[0] if args else None
+            unit = str(x.unit) if isinstance(x, CLS) else "m"
+            unit = unit if power == 1 else f"{unit}^{power}"
             raise DimensionError(
                 f"{e}; here {param}={bound} is a plain number (torch's default when none is "
-                f"given): pass {param}= as a quantity in the loss's unit, e.g. "
-                f"{param}=DimTensor(1.0, '{unit}')"
+                f"given): pass {param}= as a quantity, e.g. {param}=DimTensor({bound}, "
+                f"'{unit}') (a plain 0 is taken in any unit)"
             ) from None
 
     return run

@@ -556,14 +556,13 @@ def handlers() -> dict[Any, Handler]:
     for name in FUNCTIONAL:
         f = getattr(F, name)
         spec = function("nn.functional." + name, functional_params(name, f), call=_CALLS.get(name))
-        add(f, _bind_function(spec))
+        bound = _FLOAT_BOUNDS.get(name)
+        add(f, _bind_function(spec) if bound is None else dispatch.with_float_bound(spec, *bound))
         # max pooling with return_indices=True runs a function of its own
         with_indices = getattr(F, name + "_with_indices", None)
         if with_indices is not None:
             spec = function("nn.functional." + name, signature_names(with_indices))
             add(with_indices, _bind_function(spec))
-    add(F.smooth_l1_loss, dispatch.losses_with_float_bound(F.smooth_l1_loss, "beta"))
-    add(F.huber_loss, dispatch.losses_with_float_bound(F.huber_loss, "delta"))
     add(F.linear, dispatch.run_biased("matmul"))
     for name in ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d"):
         add(getattr(F, name), dispatch.run_biased("convolve"))
@@ -572,7 +571,7 @@ def handlers() -> dict[Any, Handler]:
 
 # torch.nn.functional functions with the rule "nn.functional.<name>"
 FUNCTIONAL = (
-    "mse_loss l1_loss cross_entropy nll_loss binary_cross_entropy "
+    "mse_loss l1_loss smooth_l1_loss huber_loss cross_entropy nll_loss binary_cross_entropy "
     "binary_cross_entropy_with_logits kl_div cosine_similarity pairwise_distance "
     "normalize relu leaky_relu dropout dropout1d dropout2d dropout3d sigmoid tanh "
     "softplus gelu silu mish elu selu celu logsigmoid softsign hardtanh hardsigmoid "
@@ -581,6 +580,17 @@ FUNCTIONAL = (
     "adaptive_avg_pool1d adaptive_avg_pool2d max_pool1d max_pool2d max_pool3d "
     "adaptive_max_pool1d adaptive_max_pool2d"
 ).split()
+
+# Plain float parameters that meet the operands' values: (name, torch's
+# default where torch does not pass it on (a function written in C), the
+# power of the operands' unit it is in)
+_FLOAT_BOUNDS: dict[str, tuple[str, float | None, int]] = {
+    "smooth_l1_loss": ("beta", None, 1),
+    "huber_loss": ("delta", None, 1),
+    "pairwise_distance": ("eps", 1e-6, 1),
+    "layer_norm": ("eps", None, 2),
+    "group_norm": ("eps", None, 2),
+}
 
 # nn.functional functions written in C, or behind torch's boolean
 # dispatch (``*args, **kwargs``), whose positional parameters Python cannot

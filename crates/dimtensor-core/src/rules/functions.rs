@@ -471,7 +471,8 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
         "input:1, target:1 -> 1",
     ),
     ("nn.functional.cosine_similarity", "x1:A, x2:B -> 1"),
-    ("nn.functional.pairwise_distance", "x1:A, x2:A -> d(A)"),
+    // torch adds eps to every difference: a quantity in their unit (or 0)
+    ("nn.functional.pairwise_distance", "x1:A, x2:A, eps:d(A) -> d(A)"),
     ("nn.functional.normalize", "input:A -> 1"),
     // activations: homogeneous ones keep the unit (not a point: where zero is
     // matters), the others take pure numbers
@@ -489,11 +490,17 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
          nn.functional.softmin nn.functional.glu",
         "#0:1 -> 1",
     ),
-    // normalization: a pure number, scaled by the weight's unit
+    // normalization: a pure number, scaled by the weight's unit. eps is
+    // added to the variance: a quantity in its unit (or 0). batch and
+    // instance norms keep running statistics in plain buffers, which they
+    // update in place: pure numbers in, pure numbers kept.
     (
-        "nn.functional.layer_norm nn.functional.group_norm nn.functional.batch_norm \
-         nn.functional.instance_norm",
-        "input:A, weight:W, bias:W -> [weight] W | [bias] ! | 1",
+        "nn.functional.layer_norm nn.functional.group_norm",
+        "input:A, weight:W, bias:W, eps:d(A)^2 -> [weight] W | [bias] ! | 1",
+    ),
+    (
+        "nn.functional.batch_norm nn.functional.instance_norm",
+        "input:1, running_mean:1, running_var:1, weight:W, bias:W -> [weight] W | [bias] ! | 1",
     ),
     ("nn.functional.embedding", "weight:A -> A"),
     ("nn.functional.pad", "input:A, value:A -> A"),
@@ -528,8 +535,9 @@ pub enum Seq {
 pub enum Role {
     /// Bound to a unit variable (0 = A … 25 = Z).
     Var(u8),
-    /// A difference of values of the variable.
-    Interval(u8),
+    /// A difference of values of the variable, to a power (`d(A)`,
+    /// `d(A)^2`: an `eps` added to a variance).
+    Interval(u8, i8),
     /// A pure number, at scale 1.
     Number,
     /// A pure number, in percent.
@@ -962,8 +970,11 @@ impl FnRule {
                         )?;
                         convs[1]
                     }
-                    Role::Interval(v) => {
-                        let target = interval_of(&var_unit(vars, v))?;
+                    Role::Interval(v, k) => {
+                        let mut target = interval_of(&var_unit(vars, v))?;
+                        if k != 1 {
+                            target = target.powr(Rational::int(i16::from(k)))?;
+                        }
                         to_interval(name, a.operand, &target)?
                     }
                     Role::Number => to_scale_one(name, a.operand)?,
@@ -1423,7 +1434,10 @@ impl Param {
             (Role::Var(v), Seq::One) => format!("{name} in {}", var(v)),
             (Role::Var(v), Seq::Same) => format!("{name}: each in {}", var(v)),
             (Role::Var(v), Seq::Each) => format!("{name}: each in its own unit {}", var(v)),
-            (Role::Interval(v), _) => format!("{name} a difference of {0} (Δ({0}))", var(v)),
+            (Role::Interval(v, 1), _) => format!("{name} a difference of {0} (Δ({0}))", var(v)),
+            (Role::Interval(v, k), _) => {
+                format!("{name} in the power {k} of a difference of {0} (Δ({0})^{k})", var(v))
+            }
             (Role::Number, _) => format!("{name} a pure number"),
             (Role::Percent, _) => format!("{name} a pure number, in percent"),
             (Role::InUnit(n), _) => format!("{name} in {n} (a plain number is taken as {n})"),
@@ -1652,9 +1666,14 @@ fn parse_param(p: &'static str) -> std::result::Result<Param, String> {
             seq = Seq::Positional;
             Role::Positional
         }
-        r if r.starts_with("d(") && r.ends_with(')') => Role::Interval(
-            var_index(&r[2..r.len() - 1]).ok_or_else(|| format!("bad variable in {p:?}"))?,
-        ),
+        r if r.starts_with("d(") => {
+            let (inner, power) = match r.split_once(")^") {
+                Some((v, k)) => (v, k.parse().map_err(|_| format!("bad power in {p:?}"))?),
+                None => (r.strip_suffix(')').unwrap_or(r), 1),
+            };
+            let v = var_index(&inner[2..]).ok_or_else(|| format!("bad variable in {p:?}"))?;
+            Role::Interval(v, power)
+        }
         r if r.starts_with("poly(") && r.ends_with(')') => {
             let (b, a) = r[5..r.len() - 1]
                 .split_once('/')
