@@ -410,25 +410,37 @@ def _outcome(fn, x):
     )
 
 
-@pytest.mark.parametrize("unit", ["m", "", "degC"])
-def test_one_operand_fast_path_matches_the_general_path(monkeypatch, unit):
-    """f(x) of one DimTensor skips the general argument handling; every
-    table function called so gives what the general path gives."""
-    from dimtensor.torch import dispatch, table
+def _table_functions(functional=False):
+    """(label, function) for every torch function of the table (the module's
+    and torch.Tensor's), and nn.functional's with ``functional``."""
+    from dimtensor.torch import table
 
-    x = q([[1.0, 2.0], [3.0, 4.5]], unit)
-    calls = []
-    for mod, entries in (
+    modules = [
         (torch, table.FUNCTIONS),
         (torch.linalg, table.LINALG),
         (torch.fft, table.FFT),
         (torch.special, table.SPECIAL),
-    ):
+    ]
+    if functional:
+        modules.append((F, dict.fromkeys(table.FUNCTIONAL)))
+    calls = []
+    for mod, entries in modules:
         for name in entries:
             for owner in (mod, torch.Tensor if mod is torch else None):
                 fn = getattr(owner, name, None) if owner is not None else None
                 if fn is not None:
                     calls.append((f"{owner.__name__}.{name}", fn))
+    return calls
+
+
+@pytest.mark.parametrize("unit", ["m", "", "degC"])
+def test_one_operand_fast_path_matches_the_general_path(monkeypatch, unit):
+    """f(x) of one DimTensor skips the general argument handling; every
+    table function called so gives what the general path gives."""
+    from dimtensor.torch import dispatch
+
+    x = q([[1.0, 2.0], [3.0, 4.5]], unit)
+    calls = _table_functions()
     fast = {label: _outcome(fn, x) for label, fn in calls}
     monkeypatch.setattr(dispatch, "_alone", lambda spec, func, x: None)
     general = {label: _outcome(fn, x) for label, fn in calls}
@@ -443,23 +455,11 @@ def test_two_operand_fast_path_matches_the_general_path(monkeypatch, ux, uy):
     """f(x, y) of two DimTensors (losses, dist, cdist, ...) skips the general
     argument handling; every table function called so gives what the
     general path gives (units, values, dtypes, or the same error)."""
-    from dimtensor.torch import dispatch, table
+    from dimtensor.torch import dispatch
 
     x = q([[1.0, 2.0], [3.0, 4.5]], ux)
     y = q([[0.5, 0.25], [0.75, 0.125]], uy)
-    calls = []
-    for mod, entries in (
-        (torch, table.FUNCTIONS),
-        (torch.linalg, table.LINALG),
-        (torch.fft, table.FFT),
-        (torch.special, table.SPECIAL),
-        (F, dict.fromkeys(table.FUNCTIONAL)),
-    ):
-        for name in entries:
-            for owner in (mod, torch.Tensor if mod is torch else None):
-                fn = getattr(owner, name, None) if owner is not None else None
-                if fn is not None:
-                    calls.append((f"{owner.__name__}.{name}", fn))
+    calls = _table_functions(functional=True)
     fast = {label: _outcome(lambda a, fn=fn: fn(a, y), x) for label, fn in calls}
     monkeypatch.setattr(dispatch, "_duo", lambda spec, func, x, y, kwargs: None)
     general = {label: _outcome(lambda a, fn=fn: fn(a, y), x) for label, fn in calls}

@@ -463,14 +463,26 @@ fn activations_and_normalization() {
     assert_eq!(out(&plan("nn.functional.relu", &[Some(&m)]).unwrap(), 0), m);
     assert!(plan("nn.functional.relu", &[Some(&c)]).is_err());
     assert!(plan("nn.functional.gelu", &[Some(&m)]).is_err());
-    let p = plan("nn.functional.layer_norm", &[Some(&m), Some(&n), Some(&n), None]).unwrap();
+    let p = plan(
+        "nn.functional.layer_norm",
+        &[Some(&m), Some(&n), Some(&n), None],
+    )
+    .unwrap();
     assert_eq!(out(&p, 0), n);
     let p = plan("nn.functional.layer_norm", &[Some(&m), None, None, None]).unwrap();
     assert!(out(&p, 0).dimension().is_dimensionless());
-    assert!(plan("nn.functional.layer_norm", &[Some(&m), None, Some(&n), None]).is_err());
+    assert!(plan(
+        "nn.functional.layer_norm",
+        &[Some(&m), None, Some(&n), None]
+    )
+    .is_err());
     // eps is added to the variance: in m² (cm² converted), a plain number refused
     let cm2 = u("cm^2");
-    let p = plan("nn.functional.layer_norm", &[Some(&m), None, None, Some(&cm2)]).unwrap();
+    let p = plan(
+        "nn.functional.layer_norm",
+        &[Some(&m), None, None, Some(&cm2)],
+    )
+    .unwrap();
     assert!(close(p.inputs[3][0].apply(1.0), 1e-4));
     let plain = |name: &str, at: usize, n: usize| {
         let mut values: Vec<Value> = (0..n).map(|_| Value::Absent).collect();
@@ -481,7 +493,15 @@ fn activations_and_normalization() {
     assert!(plain("nn.functional.layer_norm", 3, 4).is_err());
     assert!(plain("nn.functional.pairwise_distance", 2, 3).is_err());
     // batch norm keeps plain running statistics: pure numbers only
-    assert!(plan("nn.functional.batch_norm", &[Some(&m), None, None, None, None]).is_err());
+    assert!(plan(
+        "nn.functional.batch_norm",
+        &[Some(&m), None, None, None, None]
+    )
+    .is_err());
     let one_ = u("1");
-    assert!(plan("nn.functional.batch_norm", &[Some(&one_), None, None, None, None]).is_ok());
+    assert!(plan(
+        "nn.functional.batch_norm",
+        &[Some(&one_), None, None, None, None]
+    )
+    .is_ok());
 }

@@ -67,6 +67,17 @@ def _is_device(text: str) -> bool:
     return found
 
 
+def _component(name: str) -> Any:
+    """``x.real``/``x.imag``: read in x's unit; written (which torch does
+    without __torch_function__) with the value converted to it."""
+    part = getattr(torch.Tensor, name)
+    return property(
+        lambda self: dispatch.run_keep(part.__get__, (self,), {}),
+        lambda self, value: dispatch.run_fill(part.__set__, (self, value), {}),
+        doc=part.__doc__,
+    )
+
+
 class DimTensor(UnitAttributes, torch.Tensor):
     """A tensor with a unit.
 
@@ -201,21 +212,8 @@ class DimTensor(UnitAttributes, torch.Tensor):
             torch.Tensor.set_(self, *args, **kwargs)
         return self
 
-    @property
-    def real(self) -> Any:  # type: ignore[override]
-        return dispatch.run_keep(torch.Tensor.real.__get__, (self,), {})
-
-    @real.setter
-    def real(self, value: Any) -> None:
-        dispatch.run_fill(torch.Tensor.real.__set__, (self, value), {})
-
-    @property
-    def imag(self) -> Any:  # type: ignore[override]
-        return dispatch.run_keep(torch.Tensor.imag.__get__, (self,), {})
-
-    @imag.setter
-    def imag(self, value: Any) -> None:
-        dispatch.run_fill(torch.Tensor.imag.__set__, (self, value), {})
+    real = _component("real")
+    imag = _component("imag")
 
     # ---- units ----------------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]

@@ -472,7 +472,10 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ),
     ("nn.functional.cosine_similarity", "x1:A, x2:B -> 1"),
     // torch adds eps to every difference: a quantity in their unit (or 0)
-    ("nn.functional.pairwise_distance", "x1:A, x2:A, eps:d(A) -> d(A)"),
+    (
+        "nn.functional.pairwise_distance",
+        "x1:A, x2:A, eps:d(A) -> d(A)",
+    ),
     ("nn.functional.normalize", "input:A -> 1"),
     // activations: homogeneous ones keep the unit (not a point: where zero is
     // matters), the others take pure numbers
@@ -1436,7 +1439,10 @@ impl Param {
             (Role::Var(v), Seq::Each) => format!("{name}: each in its own unit {}", var(v)),
             (Role::Interval(v, 1), _) => format!("{name} a difference of {0} (Δ({0}))", var(v)),
             (Role::Interval(v, k), _) => {
-                format!("{name} in the power {k} of a difference of {0} (Δ({0})^{k})", var(v))
+                format!(
+                    "{name} in the power {k} of a difference of {0} (Δ({0})^{k})",
+                    var(v)
+                )
             }
             (Role::Number, _) => format!("{name} a pure number"),
             (Role::Percent, _) => format!("{name} a pure number, in percent"),
