@@ -202,6 +202,28 @@ def test_writes_torch_runs_past_torch_function_take_units():
         z.real = q([1.0, 1.0], "s")
 
 
+def test_the_module_run_twice_keeps_one_class():
+    """pytest's importlib mode runs a file by its path as a second module:
+    its DimTensor class once took over the dispatch, which then took the
+    first class's tensors for plain ones (1 m + 50 cm gave 51, unit 1)."""
+    import importlib.util
+    import sys
+
+    from dimtensor.torch import dispatch, tensor
+
+    spec = importlib.util.spec_from_file_location("dimtensor.torch._tensor_again", tensor.__file__)
+    again = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = again
+    try:
+        spec.loader.exec_module(again)
+    finally:
+        del sys.modules[spec.name]
+    assert again.DimTensor is DimTensor and dispatch.CLS is DimTensor
+    d = q([1.0, 2.0], "m") + q([50.0, 0.0], "cm")
+    assert d.unit == u.m
+    torch.testing.assert_close(d.to_value(), torch.tensor([1.5, 2.0]))
+
+
 def test_namespace_and_conversions():
     x = q([3.0, 4.0], "m")
     xp = x.__array_namespace__()

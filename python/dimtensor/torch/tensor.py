@@ -74,7 +74,7 @@ def _component(name: str) -> Any:
     return property(
         lambda self: dispatch.run_keep(part.__get__, (self,), {}),
         lambda self, value: dispatch.run_fill(part.__set__, (self, value), {}),
-        doc=part.__doc__,
+        doc=f"The {name} part, in the tensor's unit (a value written is converted to it).",
     )
 
 
@@ -279,8 +279,17 @@ class DimTensor(UnitAttributes, torch.Tensor):
         return str(self)
 
 
+# One DimTensor class: were this file run a second time as another module
+# (pytest's importlib mode imports a file by its path), a second class would
+# take over the dispatch, which would then see the first class's tensors as
+# plain ones (and add 1 m to 50 cm as 51). The second run keeps the first.
+_FIRST = dispatch.CLS is None
+if not _FIRST:
+    DimTensor = dispatch.CLS  # type: ignore[misc]
+
 TORCH = TorchBackend(DimTensor)
-_backend.register(TORCH)
+if _FIRST:
+    _backend.register(TORCH)
 
 
 def _converted(x: Any) -> DimTensor:
@@ -298,12 +307,13 @@ def _converted(x: Any) -> DimTensor:
     return DimTensor._new(raw, unit)
 
 
-_backend.register_conversion("torch", _converted)
-dispatch.CLS = DimTensor
 _HANDLERS = table.handlers()
 _BY_NAME = table.by_name()
-for _name, _method in {**table.operators(), **table.methods(_HANDLERS)}.items():
-    setattr(DimTensor, _name, _method)
+if _FIRST:
+    _backend.register_conversion("torch", _converted)
+    dispatch.CLS = DimTensor
+    for _name, _method in {**table.operators(), **table.methods(_HANDLERS)}.items():
+        setattr(DimTensor, _name, _method)
 
 
 def _rebuild(values: torch.Tensor, unit: Unit, requires_grad: bool) -> DimTensor:
