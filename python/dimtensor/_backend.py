@@ -226,8 +226,10 @@ _CONVERSIONS: dict[str, Callable[[Any], Any]] = {}
 
 def register_conversion(name: str, convert: Callable[[Any], Any]) -> None:
     """Make ``convert`` (a quantity of any front end → the quantity type of
-    front end ``name``) the one :func:`convert_to` uses."""
-    _CONVERSIONS[name] = convert
+    front end ``name``) the one :func:`convert_to` uses. The first stays:
+    a front end's file run again as another module (pytest's importlib
+    mode) must not hand out instances of its second class."""
+    _CONVERSIONS.setdefault(name, convert)
 
 
 def convert_to(x: Any, name: str) -> Any:

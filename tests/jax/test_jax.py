@@ -54,6 +54,27 @@ def test_indexed_updates_write_in_the_arrays_unit():
         q([20.0], "degC").at[0].subtract(q(5.0, "degC"))
 
 
+def test_the_module_run_twice_keeps_one_conversion():
+    """pytest's importlib mode runs a file by its path as a second module:
+    its conversion once replaced the first, so to_jax() handed out arrays of
+    a second class that JAX functions of the first refused."""
+    import importlib.util
+    import sys
+
+    from dimtensor.jax import array
+
+    spec = importlib.util.spec_from_file_location("dimtensor.jax._array_again", array.__file__)
+    again = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = again
+    try:
+        spec.loader.exec_module(again)
+    finally:
+        del sys.modules[spec.name]
+    y = dt.DimArray(np.array([1.0]), "m").to_jax()
+    assert type(y) is DimArray
+    np.testing.assert_allclose((y + q([50.0], "cm")).to_value(), [1.5])
+
+
 def test_jit_checks_units_at_trace_time_and_never_recompiles_for_values():
     traces = []
 
