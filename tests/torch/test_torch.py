@@ -202,6 +202,23 @@ def test_writes_torch_runs_past_torch_function_take_units():
         z.real = q([1.0, 1.0], "s")
 
 
+def test_new_tensors_from_a_dimtensor_are_plain():
+    """x.new_zeros/new_full/new_tensor make a tensor of x's dtype and device,
+    as torch.zeros does: plain (zeros_like keeps the unit); a fill value or
+    data with a unit is refused, a dimensionless one taken at scale 1."""
+    x = DimTensor(torch.tensor([1.0, 2.0], dtype=torch.float64), "m")
+    for made in (x.new_zeros(2), x.new_ones((2,)), x.new_full((2,), 3.0), x.new_tensor([1.0])):
+        assert type(made) is torch.Tensor and made.dtype == torch.float64
+    assert torch.zeros_like(x).unit == u.m
+    torch.testing.assert_close(
+        x.new_tensor(q([50.0], "%")), torch.tensor([0.5], dtype=torch.float64)
+    )
+    with pytest.raises(UnitStrippedError, match="new_full"):
+        x.new_full((2,), q(1.0, "m"))
+    with pytest.raises(DimensionError):
+        x.new_zeros(2) + x  # plain zeros are numbers, not metres: use zeros_like
+
+
 def test_the_module_run_twice_keeps_one_class():
     """pytest's importlib mode runs a file by its path as a second module:
     its DimTensor class once took over the dispatch, which then took the

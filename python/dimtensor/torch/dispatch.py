@@ -866,6 +866,18 @@ def check_shared(x: Any, source: Any, what: str) -> None:
         )
 
 
+def run_new(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    """``x.new_zeros(n)``, ``x.new_tensor(data)``, …: a new tensor of x's
+    dtype and device and no unit, as ``torch.zeros`` makes (x gives only
+    those); fill values and data are pure numbers."""
+    x, *rest = args
+    what = f"torch {_name(func)}"
+    rest = [plain(a, what) for a in rest]
+    kwargs = {k: plain(v, what) for k, v in kwargs.items()}
+    with PLAIN():
+        return func(x, *rest, **kwargs)
+
+
 def run_passthrough(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     with PLAIN():
         return func(*args, **kwargs)

@@ -538,6 +538,15 @@ def handlers() -> dict[Any, Handler]:
     add(T.__setitem__, dispatch.run_setitem)
     for f in (T.fill_, T.copy_, T.masked_fill_, T.masked_fill):
         add(f, dispatch.run_fill if f is not T.masked_fill else _masked_fill)
+    for name in (
+        "new_zeros",
+        "new_ones",
+        "new_full",
+        "new_empty",
+        "new_empty_strided",
+        "new_tensor",
+    ):
+        add(getattr(T, name), dispatch.run_new)
     add(T.zero_, dispatch.run_passthrough)
     for name in ("uniform_", "normal_"):
         add(getattr(T, name), dispatch.run_passthrough)  # values in the tensor's own unit
