@@ -789,8 +789,8 @@ def test_compiled_losses_with_a_bound():
 
 def test_table_functions_reached_by_torch_names_match_numpy():
     """trace, cov, corrcoef, diagflat, linalg.diagonal/multi_dot/tensorinv,
-    sinc, bincount's weights, gradient: torch's functions give NumPy's units
-    and values."""
+    sinc, bincount's weights, gradient, histogram, bucketize: torch's
+    functions give NumPy's units and values."""
     import dimtensor as dt
 
     m = np.array([[4.0, 1.0], [2.0, 3.0]])
@@ -838,9 +838,38 @@ def test_table_functions_reached_by_torch_names_match_numpy():
             np.gradient(dt.DimArray(grid, "m"), coords, dt.DimArray([0.0, 1.0, 3.0], "s"))[0],
         ),
     ]
+    a, edges = dt.DimArray(grid, "m"), dt.DimArray(np.array([0.0, 1000.0, 3000.0]), "cm")
+    bounds = DimTensor(torch.tensor([0.0, 1000.0, 3000.0], dtype=torch.float64), "cm")
+    for kw, np_kw in (
+        ({"bins": 3}, {"bins": 3}),
+        ({"bins": bounds}, {"bins": edges}),
+        ({"bins": 3, "density": True}, {"bins": 3, "density": True}),
+        (
+            {"bins": 3, "range": (q(0.0, "m"), q(3000.0, "cm"))},
+            {"bins": 3, "range": (dt.DimArray(0.0, "m"), dt.DimArray(3000.0, "cm"))},
+        ),
+        (
+            {"bins": 3, "weight": DimTensor(torch.ones(2, 3), "kg").double()},
+            {"bins": 3, "weights": dt.DimArray(np.ones((2, 3)), "kg")},
+        ),
+    ):  # torch.histogram: counts (or weights' unit, or 1/m) and edges in m
+        got, want = torch.histogram(g, **kw), np.histogram(a, **np_kw)
+        for x_, y_ in zip(got, want, strict=True):
+            if isinstance(y_, np.ndarray) and not isinstance(y_, dt.DimArray):
+                assert type(x_) is torch.Tensor
+                np.testing.assert_allclose(x_.numpy(), y_)
+            else:
+                cases.append((x_, y_))
     for got, want in cases:
         assert got.unit == want.unit
         np.testing.assert_allclose(got.to_numpy()._data, want._data)
+    # torch.bucketize(input, boundaries) is NumPy's digitize(x, bins, right=True)
+    got = torch.bucketize(g, bounds)
+    assert type(got) is torch.Tensor
+    np.testing.assert_array_equal(got.numpy(), np.digitize(a, edges, right=True))
+    with pytest.raises(DimensionError):
+        torch.bucketize(g, DimTensor(torch.tensor([1.0]), "s"))
+    assert torch.combinations(t[0]).unit == u.m
     with pytest.raises(DimensionError):
         torch.sinc(t)
     with pytest.raises(DimensionError):  # a gradient in m/m is no length

@@ -529,6 +529,8 @@ class Function(NamedTuple):
     # unit -> result unit of ``f(x)`` alone, where no shape, conversion or
     # postprocessing enters (the leanest eager path)
     memo: dict[Any, Any] | None = None
+    # per rule parameter: an integer there is a count (histogram's bins)
+    counts: tuple[bool, ...] = ()
 
 
 def function(
@@ -564,6 +566,7 @@ def function(
 
     params = tuple(resolve(p[0]) for p in rule_params)
     seqs = tuple(p[1] for p in rule_params)
+    counts = tuple(bool(p[2]) for p in rule_params)
     options = tuple((o, resolve([o])) for o in rule_options)
     alone = duo = None
     if params and params[0] is not None and params[0][0] == 0 and seqs[0] == "one":
@@ -573,7 +576,19 @@ def function(
     keywords = frozenset(at[1] for at in (*params, *(at for _, at in options)) if at is not None)
     memo = {} if alone is not None and not shaped and postprocess is None else None
     return Function(
-        rule, params, seqs, options, inplace, postprocess, alone, call, duo, keywords, shaped, memo
+        rule,
+        params,
+        seqs,
+        options,
+        inplace,
+        postprocess,
+        alone,
+        call,
+        duo,
+        keywords,
+        shaped,
+        memo,
+        counts,
     )
 
 
@@ -695,9 +710,9 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
     layout: list[Any] = []  # per rule parameter: None, or its operands' shapes
     keys: list[Any] = []
     with PLAIN():  # shapes read with torch functions off
-        for at, seq in zip(spec.params, spec.seqs, strict=True):
+        for at, seq, count in zip(spec.params, spec.seqs, spec.counts, strict=True):
             v = _MISSING if at is None else _arg(args, kwargs, at)
-            if v is _MISSING or v is None:
+            if v is _MISSING or v is None or (count and type(v) is int):
                 values.append(_MISSING)
                 layout.append(None)
                 continue
@@ -732,6 +747,8 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
             new = convert(v, cs[0])
         else:
             new = type(v)(convert(x, c) for x, c in zip(v, cs, strict=True))
+            if (spec.rule, at[1]) in _AS_FLOATS:
+                new = type(v)(as_float(x) for x in new)
         _put(args, kwargs, at, new)
         if at[0] < len(args):
             done_pos.add(at[0])
@@ -755,6 +772,11 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
     if out is not None:
         return deliver(result, units[0] if units else None, out, _name(func))
     return wrap_results(result, units, [*args, *kwargs.values()])
+
+
+# Sequences torch takes as Python floats: given as quantities, converted,
+# then handed over as floats (histogram's range=(lo, hi)).
+_AS_FLOATS = {("histogram", "range")}
 
 
 def wrap_results(result: Any, units: Sequence[Any], inputs: Sequence[Any] = ()) -> Any:

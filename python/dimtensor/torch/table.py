@@ -263,6 +263,8 @@ FUNCTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "equal": ("array_equal", ("input=a1", "other=a2")),
     "isin": ("isin", ("elements=element", "test_elements")),
     "searchsorted": ("searchsorted", ("sorted_sequence=a", "input=v")),
+    "bucketize": ("digitize", ("input=x", "boundaries=bins")),
+    "histogram": ("histogram", ("input=a", "bins", "range", "weight=weights")),
     "trace": ("trace", ("input",)),
     "angle": ("angle", ("input=z",)),
     "argwhere": ("argwhere", ("input",)),
@@ -343,7 +345,7 @@ KEEP = (
     "clone detach contiguous to cuda cpu double float half bfloat16 type type_as pin_memory "
     "split chunk unbind tensor_split hsplit vsplit dsplit real imag zeros_like ones_like "
     "empty_like rand_like randn_like atleast_1d atleast_2d atleast_3d unfold as_strided "
-    "resolve_conj resolve_neg coalesce to_dense"
+    "resolve_conj resolve_neg coalesce to_dense combinations view_as_complex view_as_real"
 ).split()
 
 # properties whose getter returns a tensor with the same unit
