@@ -476,12 +476,12 @@ def _table_functions(functional=False):
 def test_one_operand_fast_path_matches_the_general_path(monkeypatch, unit):
     """f(x) of one DimTensor skips the general argument handling; every
     table function called so gives what the general path gives."""
-    from dimtensor.torch import dispatch
+    from dimtensor.torch import functions
 
     x = q([[1.0, 2.0], [3.0, 4.5]], unit)
     calls = _table_functions()
     fast = {label: _outcome(fn, x) for label, fn in calls}
-    monkeypatch.setattr(dispatch, "_alone", lambda spec, func, x: None)
+    monkeypatch.setattr(functions, "_alone", lambda spec, func, x: None)
     general = {label: _outcome(fn, x) for label, fn in calls}
     assert fast == general
     assert sum(1 for v in fast.values() if v[0] != "raises") > 40
@@ -494,13 +494,13 @@ def test_two_operand_fast_path_matches_the_general_path(monkeypatch, ux, uy):
     """f(x, y) of two DimTensors (losses, dist, cdist, ...) skips the general
     argument handling; every table function called so gives what the
     general path gives (units, values, dtypes, or the same error)."""
-    from dimtensor.torch import dispatch
+    from dimtensor.torch import functions
 
     x = q([[1.0, 2.0], [3.0, 4.5]], ux)
     y = q([[0.5, 0.25], [0.75, 0.125]], uy)
     calls = _table_functions(functional=True)
     fast = {label: _outcome(lambda a, fn=fn: fn(a, y), x) for label, fn in calls}
-    monkeypatch.setattr(dispatch, "_duo", lambda spec, func, x, y, kwargs: None)
+    monkeypatch.setattr(functions, "_duo", lambda spec, func, x, y, kwargs: None)
     general = {label: _outcome(lambda a, fn=fn: fn(a, y), x) for label, fn in calls}
     assert fast == general
     taken = sum(1 for v in fast.values() if v[0] != "raises")
@@ -513,7 +513,7 @@ def test_fast_paths_keep_names_of_equal_units_apart(monkeypatch, first, second):
     its rule names it (as on NumPy), whichever was computed first: the plan
     caches of the fast paths once handed one the other's unit name."""
     import dimtensor as dt
-    from dimtensor.torch import dispatch
+    from dimtensor.torch import functions
 
     numpy_too = [  # (torch, NumPy)
         (lambda v: v + v, lambda a: a + a),
@@ -530,7 +530,7 @@ def test_fast_paths_keep_names_of_equal_units_apart(monkeypatch, first, second):
         for ours, theirs in numpy_too:
             assert str(ours(t).unit) == str(theirs(a).unit), unit
         seen[unit] = [str(f(t).unit) for f in pairs]
-    monkeypatch.setattr(dispatch, "_duo", lambda spec, func, x, y, kwargs: None)
+    monkeypatch.setattr(functions, "_duo", lambda spec, func, x, y, kwargs: None)
     for unit in (second, first):
         assert [str(f(q([1.0, 2.0], unit)).unit) for f in pairs] == seen[unit], unit
 
@@ -541,7 +541,7 @@ def test_operator_fast_paths_match_the_general_path(monkeypatch, unit, dtype):
     """Operators, one-operand ufuncs and DimTensor's own methods give what
     the general path gives, with the eager fast paths switched off: units,
     values, dtypes, errors, and a pending unit or a plain operand on either side."""
-    from dimtensor.torch import dispatch
+    from dimtensor.torch import dispatch, functions
 
     def q(values, unit):
         return DimTensor(torch.tensor(values).to(dtype), unit)
@@ -562,8 +562,8 @@ def test_operator_fast_paths_match_the_general_path(monkeypatch, unit, dtype):
         return found
 
     fast = outcomes()
-    for name in ("_pair", "_single", "_alone"):
-        monkeypatch.setattr(dispatch, name, lambda *args: None)
+    for module, name in ((dispatch, "_pair"), (dispatch, "_single"), (functions, "_alone")):
+        monkeypatch.setattr(module, name, lambda *args: None)
     general = outcomes()
     assert fast == general
     assert sum(1 for v in fast if v[0] != "raises") > 60
@@ -670,14 +670,14 @@ def test_every_operand_of_a_function_rule_is_bound_to_torchs_parameter():
     argument): isclose(m, cm), cosine_similarity(m, cm), searchsorted and
     max_pool1d were, once."""
     from dimtensor import _core
-    from dimtensor.torch import dispatch, table
+    from dimtensor.torch import functions, table
 
-    specs = [(n, dispatch.function(r, p)) for n, (r, p) in table.FUNCTIONS.items()]
+    specs = [(n, functions.function(r, p)) for n, (r, p) in table.FUNCTIONS.items()]
     for entries in (table.LINALG, table.FFT, table.SPECIAL):
-        specs += [(n, dispatch.function(r, p)) for n, (r, p) in entries.items()]
+        specs += [(n, functions.function(r, p)) for n, (r, p) in entries.items()]
     for name in table.FUNCTIONAL:
         params = table.functional_params(name, getattr(F, name))
-        specs.append((name, dispatch.function("nn.functional." + name, params)))
+        specs.append((name, functions.function("nn.functional." + name, params)))
     unbound = [
         (name, spec.rule, param[0][0])
         for name, spec in specs
@@ -907,11 +907,11 @@ def test_in_place_bitwise_operators_write_once():
     assert i.tolist() == [5, 8] and (i >> 1).tolist() == [2, 4] and (1 << i[:1]).tolist() == [32]
     with pytest.raises(DimensionError):
         DimTensor(torch.tensor([1, 2]), "m") << 1
-    from dimtensor.torch import dispatch
+    from dimtensor.torch import calls
 
     x = q([1.0, 2.0], "m")
     with pytest.raises(TypeError, match="no unit rule"):
-        dispatch.run_unknown(torch.Tensor.__iadd__, (x, x), {})
+        calls.run_unknown(torch.Tensor.__iadd__, (x, x), {})
     assert x.to_value().tolist() == [1.0, 2.0]  # nothing written
 
 

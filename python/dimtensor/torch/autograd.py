@@ -24,7 +24,7 @@ import torch
 from dimtensor._backend import ONE
 from dimtensor._core import Unit
 
-from . import dispatch, plans
+from . import calls, dispatch, plans
 
 _STATE = threading.local()
 
@@ -234,4 +234,4 @@ def install(table: dict[Any, Any], add: Callable[[Any, Any], None]) -> None:
     add(T.grad.__set__, grad_setter)
     add(T.requires_grad_, requires_grad_)
     add(T.requires_grad.__set__, requires_grad_set)
-    add(T.retain_grad, dispatch.run_passthrough)
+    add(T.retain_grad, calls.run_passthrough)

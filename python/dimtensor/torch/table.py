@@ -9,8 +9,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from . import autograd, dispatch
-from .dispatch import Function, Ufunc, function, signature_names
+from . import autograd, calls, dispatch, functions
+from .dispatch import Ufunc
+from .functions import Function, function, signature_names
 
 Handler = Callable[[Any, Any, Any], Any]
 
@@ -383,7 +384,7 @@ def _bind_ufunc(spec: Ufunc) -> Handler:
 
 
 def _bind_function(spec: Function) -> Handler:
-    return lambda func, args, kwargs: dispatch.run_function(spec, func, args, kwargs)
+    return lambda func, args, kwargs: functions.run_function(spec, func, args, kwargs)
 
 
 def _max_like(rule: str, elementwise: str, dim_rule: str) -> Handler:
@@ -398,16 +399,16 @@ def _max_like(rule: str, elementwise: str, dim_rule: str) -> Handler:
         if isinstance(second, torch.Tensor) or "other" in kwargs:
             return dispatch.run_ufunc(pair, func, args, kwargs)
         if second is not None:
-            return dispatch.run_function(along, func, args, kwargs)
-        return dispatch.run_function(whole, func, args, kwargs)
+            return functions.run_function(along, func, args, kwargs)
+        return functions.run_function(whole, func, args, kwargs)
 
     return run
 
 
 def _where(func: Any, args: Any, kwargs: Any) -> Any:
     if len(args) + len(kwargs) == 1:  # torch.where(condition): indices
-        return dispatch.run_function(_NONZERO, torch.nonzero, args, {"as_tuple": True})
-    return dispatch.run_function(_WHERE, func, args, kwargs)
+        return functions.run_function(_NONZERO, torch.nonzero, args, {"as_tuple": True})
+    return functions.run_function(_WHERE, func, args, kwargs)
 
 
 def _einsum(func: Any, args: Any, kwargs: Any) -> Any:
@@ -528,18 +529,18 @@ def handlers() -> dict[Any, Handler]:
     add(torch.einsum, _einsum)
     add(torch.gradient, _gradient)
     for name in KEEP:
-        add(getattr(torch, name, None), dispatch.run_keep)
-        add(getattr(T, name, None), dispatch.run_keep)
+        add(getattr(torch, name, None), calls.run_keep)
+        add(getattr(T, name, None), calls.run_keep)
     for name in KEEP_PROPERTIES:
         prop = getattr(T, name, None)
         if prop is not None and hasattr(prop, "__get__"):
-            add(prop.__get__, dispatch.run_keep)
+            add(prop.__get__, calls.run_keep)
         if prop is not None and hasattr(prop, "__set__"):
-            add(prop.__set__, dispatch.run_fill)  # x.data = y: y in x's unit
-    add(T.__getitem__, dispatch.run_getitem)
-    add(T.__setitem__, dispatch.run_setitem)
+            add(prop.__set__, calls.run_fill)  # x.data = y: y in x's unit
+    add(T.__getitem__, calls.run_getitem)
+    add(T.__setitem__, calls.run_setitem)
     for f in (T.fill_, T.copy_, T.masked_fill_, T.masked_fill):
-        add(f, dispatch.run_fill if f is not T.masked_fill else _masked_fill)
+        add(f, calls.run_fill if f is not T.masked_fill else _masked_fill)
     for name in (
         "new_zeros",
         "new_ones",
@@ -548,35 +549,35 @@ def handlers() -> dict[Any, Handler]:
         "new_empty_strided",
         "new_tensor",
     ):
-        add(getattr(T, name), dispatch.run_new)
-    add(T.zero_, dispatch.run_passthrough)
+        add(getattr(T, name), calls.run_new)
+    add(T.zero_, calls.run_passthrough)
     for name in ("uniform_", "normal_"):
-        add(getattr(T, name), dispatch.run_passthrough)  # values in the tensor's own unit
+        add(getattr(T, name), calls.run_passthrough)  # values in the tensor's own unit
     for name in PASSTHROUGH:
-        add(getattr(T, name, None), dispatch.run_passthrough)
+        add(getattr(T, name, None), calls.run_passthrough)
     for name in PASSTHROUGH_PROPERTIES:
         prop = getattr(T, name, None)
         if prop is not None and hasattr(prop, "__get__"):
-            add(prop.__get__, dispatch.run_passthrough)
+            add(prop.__get__, calls.run_passthrough)
             if hasattr(prop, "__set__"):
-                add(prop.__set__, dispatch.run_passthrough)
+                add(prop.__set__, calls.run_passthrough)
     for name in EXPORTS:
-        add(getattr(T, name, None), dispatch.run_export)
+        add(getattr(T, name, None), calls.run_export)
     autograd.install(table, add)
     # torch.nn.functional
     for name in FUNCTIONAL:
         f = getattr(F, name)
         spec = function("nn.functional." + name, functional_params(name, f), call=_CALLS.get(name))
         bound = _FLOAT_BOUNDS.get(name)
-        add(f, _bind_function(spec) if bound is None else dispatch.with_float_bound(spec, *bound))
+        add(f, _bind_function(spec) if bound is None else calls.with_float_bound(spec, *bound))
         # max pooling with return_indices=True runs a function of its own
         with_indices = getattr(F, name + "_with_indices", None)
         if with_indices is not None:
             spec = function("nn.functional." + name, signature_names(with_indices))
             add(with_indices, _bind_function(spec))
-    add(F.linear, dispatch.run_biased("matmul"))
+    add(F.linear, calls.run_biased("matmul"))
     for name in ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d"):
-        add(getattr(F, name), dispatch.run_biased("convolve"))
+        add(getattr(F, name), calls.run_biased("convolve"))
     return table
 
 
@@ -690,7 +691,7 @@ def methods(table: dict[Any, Handler]) -> dict[str, Callable[..., Any]]:
         else:
             rule, params = FUNCTIONS[name]
             spec = function(rule, params)
-        found[name] = dispatch.method(func, table[func], spec)
+        found[name] = functions.method(func, table[func], spec)
     return found
 
 

@@ -19,7 +19,7 @@ from dimtensor._backend import ONE, UnitAttributes, is_quantity
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
 
-from . import autograd, dispatch, plans, table
+from . import autograd, calls, dispatch, plans, table
 from .backend import TorchBackend
 
 __all__ = ["TORCH", "DimTensor"]
@@ -72,8 +72,8 @@ def _component(name: str) -> Any:
     without __torch_function__) with the value converted to it."""
     part = getattr(torch.Tensor, name)
     return property(
-        lambda self: dispatch.run_keep(part.__get__, (self,), {}),
-        lambda self, value: dispatch.run_fill(part.__set__, (self, value), {}),
+        lambda self: calls.run_keep(part.__get__, (self,), {}),
+        lambda self, value: calls.run_fill(part.__set__, (self, value), {}),
         doc=f"The {name} part, in the tensor's unit (a value written is converted to it).",
     )
 
@@ -154,12 +154,12 @@ class DimTensor(UnitAttributes, torch.Tensor):
             if handler is None:
                 # Dynamo looks up Python-level functions (torch's operators
                 # written in Python) by another identity: by name, then.
-                handler = _BY_NAME.get(getattr(func, "__qualname__", None), dispatch.run_unknown)
+                handler = _BY_NAME.get(getattr(func, "__qualname__", None), calls.run_unknown)
         else:
             # An operator torch wraps in a decorator: under Dynamo it shows as
             # the decorator's inner function (and a lookup by it would be
             # guarded wrongly), so the function it wraps names it.
-            handler = _BY_NAME.get(inner.__qualname__, dispatch.run_unknown)
+            handler = _BY_NAME.get(inner.__qualname__, calls.run_unknown)
         return handler(func, args, kwargs or {})
 
     def __deepcopy__(self, memo: dict[int, Any]) -> DimTensor:
@@ -207,7 +207,7 @@ class DimTensor(UnitAttributes, torch.Tensor):
     def set_(self, *args: Any, **kwargs: Any) -> DimTensor:  # type: ignore[override]
         """torch's ``set_``: this tensor takes the memory of ``source``, which
         must hold values in its unit (shared memory cannot be converted)."""
-        dispatch.check_shared(self, args[0] if args else kwargs.get("source"), "set_")
+        calls.check_shared(self, args[0] if args else kwargs.get("source"), "set_")
         with PLAIN():
             torch.Tensor.set_(self, *args, **kwargs)
         return self
