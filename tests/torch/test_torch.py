@@ -202,6 +202,18 @@ def test_writes_torch_runs_past_torch_function_take_units():
         z.real = q([1.0, 1.0], "s")
 
 
+def test_checkpoints_keep_units_under_torchs_default_load(tmp_path):
+    """torch.load reads only allowed globals by default (weights_only=True);
+    a checkpoint of DimTensors loads with it (it once needed
+    weights_only=False, which runs any code a file names)."""
+    state = {"x": DimTensor(torch.tensor([1.0, 2.0]), "J/delta_degC", requires_grad=True)}
+    torch.save(state, tmp_path / "ckpt.pt")
+    back = torch.load(tmp_path / "ckpt.pt")
+    assert back["x"].unit == u.Unit("J/delta_degC") and str(back["x"].unit) == "J/Δ°C"
+    assert back["x"].requires_grad
+    torch.testing.assert_close(back["x"].to_value(), torch.tensor([1.0, 2.0]))
+
+
 def test_new_tensors_from_a_dimtensor_are_plain():
     """x.new_zeros/new_full/new_tensor make a tensor of x's dtype and device,
     as torch.zeros does: plain (zeros_like keeps the unit); a fill value or

@@ -318,3 +318,10 @@ if _FIRST:
 
 def _rebuild(values: torch.Tensor, unit: Unit, requires_grad: bool) -> DimTensor:
     return DimTensor(values, unit, requires_grad=requires_grad)
+
+
+if _FIRST:
+    # torch.load reads only allowed globals by default (weights_only=True):
+    # a checkpoint holding DimTensors names these two, which build a tensor
+    # from its values and a unit from its state, nothing else
+    torch.serialization.add_safe_globals([_rebuild, _core._unit_from_state])
