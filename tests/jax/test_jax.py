@@ -9,6 +9,7 @@ from dimtensor import units as u
 from dimtensor.errors import DimensionError, UnitConversionError, UnitStrippedError
 from dimtensor.jax import DimArray, grad, map_blocks, value_and_grad
 from dimtensor.jax import numpy as dnp
+from run_again import run_again
 
 
 def q(values, unit):
@@ -58,18 +59,9 @@ def test_the_module_run_twice_keeps_one_conversion():
     """pytest's importlib mode runs a file by its path as a second module:
     its conversion once replaced the first, so to_jax() handed out arrays of
     a second class that JAX functions of the first refused."""
-    import importlib.util
-    import sys
-
     from dimtensor.jax import array
 
-    spec = importlib.util.spec_from_file_location("dimtensor.jax._array_again", array.__file__)
-    again = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = again
-    try:
-        spec.loader.exec_module(again)
-    finally:
-        del sys.modules[spec.name]
+    run_again(array)
     y = dt.DimArray(np.array([1.0]), "m").to_jax()
     assert type(y) is DimArray
     np.testing.assert_allclose((y + q([50.0], "cm")).to_value(), [1.5])

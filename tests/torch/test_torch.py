@@ -18,6 +18,7 @@ from dimtensor.errors import (
     UnitStrippedError,
 )
 from dimtensor.torch import DimTensor, derivative, map_blocks
+from run_again import run_again
 
 CUDA = pytest.mark.skipif(
     not torch.cuda.is_available(), reason="needs a CUDA GPU (tools/gpu_checks.py runs there)"
@@ -235,18 +236,9 @@ def test_the_module_run_twice_keeps_one_class():
     """pytest's importlib mode runs a file by its path as a second module:
     its DimTensor class once took over the dispatch, which then took the
     first class's tensors for plain ones (1 m + 50 cm gave 51, unit 1)."""
-    import importlib.util
-    import sys
-
     from dimtensor.torch import dispatch, tensor
 
-    spec = importlib.util.spec_from_file_location("dimtensor.torch._tensor_again", tensor.__file__)
-    again = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = again
-    try:
-        spec.loader.exec_module(again)
-    finally:
-        del sys.modules[spec.name]
+    again = run_again(tensor)
     assert again.DimTensor is DimTensor and dispatch.CLS is DimTensor
     d = q([1.0, 2.0], "m") + q([50.0, 0.0], "cm")
     assert d.unit == u.m
