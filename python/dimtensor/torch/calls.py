@@ -15,17 +15,17 @@ from dimtensor.errors import DimensionError, UnitConversionError, UnitStrippedEr
 
 from . import dispatch, plans
 from .dispatch import (
-    _MISSING,
-    _SYMBOLS,
     IDENTITY,
+    MISSING,
     PLAIN,
-    _arg,
-    _name,
-    _put,
+    SYMBOLS,
+    argument,
     as_float,
     convert,
     key,
+    name_of,
     plain,
+    put,
     refuse,
     shape,
     wrap,
@@ -48,7 +48,7 @@ def run_keep(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     else:
         unit = None
     rest = [
-        plain(a, f"torch {_name(func)}") if isinstance(a, dispatch.CLS) and _is_index(a) else a
+        plain(a, f"torch {name_of(func)}") if isinstance(a, dispatch.CLS) and _is_index(a) else a
         for a in args[1:]
     ]
     with PLAIN():
@@ -132,7 +132,7 @@ def run_new(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     dtype and device and no unit, as ``torch.zeros`` makes (x gives only
     those); fill values and data are pure numbers."""
     x, *rest = args
-    what = f"torch {_name(func)}"
+    what = f"torch {name_of(func)}"
     rest = [plain(a, what) for a in rest]
     kwargs = {k: plain(v, what) for k, v in kwargs.items()}
     with PLAIN():
@@ -149,13 +149,13 @@ def run_export(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     only from a dimensionless tensor (at scale 1); a unit is never dropped."""
     x = args[0]
     if isinstance(x, dispatch.CLS):
-        x = plain(x, f"{_name(func)}()")
+        x = plain(x, f"{name_of(func)}()")
     with PLAIN():
         return func(x, *args[1:], **kwargs)
 
 
 # Python's in-place operators, by their method names
-_INPLACE_DUNDERS = frozenset("__i" + name[2:] for name in _SYMBOLS)
+_INPLACE_DUNDERS = frozenset("__i" + name[2:] for name in SYMBOLS)
 
 
 def run_unknown(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
@@ -190,15 +190,15 @@ def run_biased(rule: str) -> Callable[..., Any]:
 
     def run(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
         args, kwargs = list(args), dict(kwargs)
-        x, w = args[0], _arg(args, kwargs, (1, "weight"))
+        x, w = args[0], argument(args, kwargs, (1, "weight"))
         _, units, _, _ = plans.function_plan_of(
             rule, (((key(x), shape(x)),), ((key(w), shape(w)),)), ()
         )
         unit = units[0]
-        bias = _arg(args, kwargs, (2, "bias"))
-        if bias is not _MISSING and bias is not None:
+        bias = argument(args, kwargs, (2, "bias"))
+        if bias is not MISSING and bias is not None:
             convs, _, _ = plans.ufunc_plan("add", None, unit, key(bias))
-            _put(args, kwargs, (2, "bias"), convert(bias, convs[1]))
+            put(args, kwargs, (2, "bias"), convert(bias, convs[1]))
         with PLAIN():
             result = func(*args, **kwargs)
         return wrap(result, unit, args)
@@ -223,14 +223,14 @@ def with_float_bound(
     at = next(a for a in spec.params if a is not None and a[1] == param)
 
     def run(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
-        bound = _arg(args, kwargs, at)
-        if bound is _MISSING and default is not None:
+        bound = argument(args, kwargs, at)
+        if bound is MISSING and default is not None:
             bound, kwargs = default, {**kwargs, param: default}
         if isinstance(bound, dispatch.CLS):
 
             def with_float(*a: Any, **k: Any) -> Any:
                 a, k = list(a), dict(k)
-                _put(a, k, at, as_float(_arg(a, k, at)))
+                put(a, k, at, as_float(argument(a, k, at)))
                 return func(*a, **k)
 
             return run_function(spec, with_float, args, kwargs)

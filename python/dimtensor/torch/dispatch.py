@@ -64,10 +64,10 @@ def shape(x: Any) -> tuple[int, ...]:
     if not isinstance(x, torch.Tensor):
         return ()
     with PLAIN():  # a subclass's .shape would go through __torch_function__
-        return _sizes(x, is_compiling())
+        return sizes(x, is_compiling())
 
 
-def _sizes(x: torch.Tensor, compiling: bool) -> tuple[int, ...]:
+def sizes(x: torch.Tensor, compiling: bool) -> tuple[int, ...]:
     """A tensor's shape as the plans take it (torch functions disabled)."""
     if compiling:
         return tuple(int(n) for n in x.shape)  # no symbolic sizes in plans
@@ -122,7 +122,7 @@ def plain(x: Any, what: str | Callable[[], str]) -> Any:
     return x
 
 
-def _name(func: Any) -> str:
+def name_of(func: Any) -> str:
     name = getattr(func, "__name__", None)
     if name in (None, "__get__", "__set__"):
         owner = getattr(func, "__self__", None)
@@ -132,7 +132,7 @@ def _name(func: Any) -> str:
 
 def refuse(func: Any) -> TypeError:
     return TypeError(
-        f"dimtensor has no unit rule for torch {_name(func)}; call it on .to_value(unit) "
+        f"dimtensor has no unit rule for torch {name_of(func)}; call it on .to_value(unit) "
         "(a plain tensor) and attach the unit you expect with DimTensor(result, unit)"
     )
 
@@ -152,14 +152,14 @@ class Ufunc(NamedTuple):
     call: Callable[..., Any] | None = None
 
 
-def _arg(args: Sequence[Any], kwargs: dict[str, Any], at: tuple[int, str]) -> Any:
+def argument(args: Sequence[Any], kwargs: dict[str, Any], at: tuple[int, str]) -> Any:
     i, kw = at
     if i < len(args):
         return args[i]
-    return kwargs.get(kw, _MISSING)
+    return kwargs.get(kw, MISSING)
 
 
-_MISSING = object()
+MISSING = object()
 
 
 def _exponent(name: str, x: Any) -> float | None:
@@ -199,7 +199,7 @@ _UFUNC_PLANS = plans.UFUNC_PLANS
 _token = plans.token
 
 
-def _labelled(result: Any, unit: Unit, fresh: bool, compiling: bool, inputs: Any = ()) -> Any:
+def labelled(result: Any, unit: Unit, fresh: bool, compiling: bool, inputs: Any = ()) -> Any:
     """A result in ``unit``: a fresh plain tensor (none of the ``inputs``)
     changes class in place."""
     if fresh and not compiling and type(result) is torch.Tensor:
@@ -236,11 +236,11 @@ def _pair(spec: Ufunc, func: Any, x: Any, y: Any) -> Any:
         return None
     if convs != _SAME2:
         summed = _scaled_sum(spec.rule, (x, y), convs)
-        return None if summed is None else _labelled(summed, outs[0], True, compiling)
+        return None if summed is None else labelled(summed, outs[0], True, compiling)
     call = spec.call or func
     with PLAIN():
         result = call(x, y) if spec.operands[0][0] == 0 else call(y, x)
-    return _labelled(result, outs[0], result is not x and result is not y, compiling, (x, y))
+    return labelled(result, outs[0], result is not x and result is not y, compiling, (x, y))
 
 
 def _single(spec: Ufunc, func: Any, x: Any) -> Any:
@@ -256,7 +256,7 @@ def _single(spec: Ufunc, func: Any, x: Any) -> Any:
         return None
     with PLAIN():
         result = (spec.call or func)(x)
-    return _labelled(result, outs[0], result is not x, compiling, (x,))
+    return labelled(result, outs[0], result is not x, compiling, (x,))
 
 
 def _power(spec: Ufunc, func: Any, x: Any, n: Any) -> Any:
@@ -268,7 +268,7 @@ def _power(spec: Ufunc, func: Any, x: Any, n: Any) -> Any:
         return None
     with PLAIN():
         result = (spec.call or func)(x, n)
-    return _labelled(result, outs[0], result is not x, is_compiling(), (x,))
+    return labelled(result, outs[0], result is not x, is_compiling(), (x,))
 
 
 def operator(spec: Ufunc) -> Callable[..., Any]:
@@ -310,8 +310,8 @@ def run_ufunc(spec: Ufunc, func: Any, args: Sequence[Any], kwargs: dict[str, Any
             done = _pair(spec, func, args[first], args[second])
         if done is not None:
             return done
-    operands = [_arg(args, kwargs, at) for at in spec.operands]
-    operands = [x for x in operands if x is not _MISSING]
+    operands = [argument(args, kwargs, at) for at in spec.operands]
+    operands = [x for x in operands if x is not MISSING]
     keys = [key(x) for x in operands]
     exponent = None
     scaled = False
@@ -331,15 +331,15 @@ def run_ufunc(spec: Ufunc, func: Any, args: Sequence[Any], kwargs: dict[str, Any
     target = args[0] if args else None  # of an in-place call, before any conversion
     args, kwargs = list(args), dict(kwargs)
     if scaled:
-        _put(args, kwargs, spec.operands[1], operands[1])
+        put(args, kwargs, spec.operands[1], operands[1])
     for at, x, c in zip(spec.operands, operands, convs, strict=False):
         if c != IDENTITY or isinstance(x, (NumpyDimArray, Unit)):
-            _put(args, kwargs, at, convert(x, c))
+            put(args, kwargs, at, convert(x, c))
     for k_, v in kwargs.items():
         if isinstance(v, CLS) and k_ != "out":
-            kwargs[k_] = plain(v, f"torch {_name(func)}'s {k_}=")
+            kwargs[k_] = plain(v, f"torch {name_of(func)}'s {k_}=")
     if spec.inplace:
-        return _inplace(func, target, args, kwargs, outs[0])
+        return inplace(func, target, args, kwargs, outs[0])
     out = kwargs.pop("out", None)
     if const is not None:
         with PLAIN():
@@ -350,7 +350,7 @@ def run_ufunc(spec: Ufunc, func: Any, args: Sequence[Any], kwargs: dict[str, Any
         with PLAIN():
             result = (spec.call or func)(*args, **kwargs)
     if out is not None:
-        return deliver(result, outs[0], out, _name(func))
+        return deliver(result, outs[0], out, name_of(func))
     if isinstance(result, tuple):
         return tuple(wrap(r, u, args) for r, u in zip(result, outs, strict=True))
     return wrap(result, outs[0], args)
@@ -383,7 +383,7 @@ def _scaled_sum(rule: str, operands: Sequence[Any], convs: Sequence[Any]) -> Any
         return fn(first, second, alpha=alpha)
 
 
-def _put(args: list[Any], kwargs: dict[str, Any], at: tuple[int, str], value: Any) -> None:
+def put(args: list[Any], kwargs: dict[str, Any], at: tuple[int, str], value: Any) -> None:
     i, kw = at
     if i < len(args):
         args[i] = value
@@ -391,7 +391,7 @@ def _put(args: list[Any], kwargs: dict[str, Any], at: tuple[int, str], value: An
         kwargs[kw] = value
 
 
-def _inplace(
+def inplace(
     func: Any, target: Any, args: list[Any], kwargs: dict[str, Any], unit: Unit | None
 ) -> Any:
     """``x.op_(...)``: computed in x's own memory when the result is in x's
@@ -403,10 +403,10 @@ def _inplace(
     if own is None:  # a tensor whose unit is not chosen yet takes the result's
         target._unit = own = unit if unit is not None else ONE
     result_unit = unit if unit is not None else ONE
-    name = _name(func)
+    name = name_of(func)
     # the out-of-place twin: __imul__ -> __mul__, mul_ -> mul
     twin = "__" + name[3:] if name.startswith("__i") else name.rstrip("_")
-    write = f"x = x {_SYMBOLS[twin]} y" if twin in _SYMBOLS else f"x = torch.{twin}(...)"
+    write = f"x = x {SYMBOLS[twin]} y" if twin in SYMBOLS else f"x = torch.{twin}(...)"
     a, b = _holding(name, result_unit, own, f"write `{write}`")
     if (a, b) == IDENTITY and args[0] is target:
         with PLAIN():
@@ -420,7 +420,7 @@ def _inplace(
 
 
 # Python's operator symbols, for messages
-_SYMBOLS = {
+SYMBOLS = {
     f"__{name}__": sym
     for name, sym in zip(
         "add sub mul matmul truediv floordiv div mod pow lshift rshift and or xor".split(),

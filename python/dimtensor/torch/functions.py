@@ -17,21 +17,21 @@ from dimtensor._functions import known_value
 
 from . import dispatch, plans
 from .dispatch import (
-    _MISSING,
     IDENTITY,
+    MISSING,
     PLAIN,
     Ufunc,
-    _arg,
-    _inplace,
-    _labelled,
-    _name,
-    _put,
-    _sizes,
+    argument,
     as_float,
     convert,
     deliver,
+    inplace,
     key,
+    labelled,
+    name_of,
     plain,
+    put,
+    sizes,
     wrap,
 )
 
@@ -189,7 +189,7 @@ def _alone(spec: Function, func: Any, x: Any) -> Any:
                 return result
             return wrap(result, unit, (x,))
     with PLAIN():  # one context for the shape and the call
-        sh = _sizes(x, compiling)
+        sh = sizes(x, compiling)
         plan = None if compiling else _ALONE.get((spec.rule, id(u), sh))
         if plan is None:
             convs, units, _, known = plans.function_plan(spec.rule, ((sh,), *spec.alone), (), u)
@@ -207,7 +207,7 @@ def _alone(spec: Function, func: Any, x: Any) -> Any:
     if spec.postprocess is not None:
         result = spec.postprocess(result)
     if type(result) is torch.Tensor and units and units[0] is not None:
-        return _labelled(result, units[0], result is not x, compiling, (x,))  # sum, mean, ...
+        return labelled(result, units[0], result is not x, compiling, (x,))  # sum, mean, ...
     return wrap_results(result, units, (x,))
 
 
@@ -249,7 +249,7 @@ def _duo(spec: Function, func: Any, x: Any, y: Any, kwargs: dict[str, Any]) -> A
         result = spec.postprocess(result)
     if type(result) is not torch.Tensor:
         return wrap(result, unit, (x, y))
-    return _labelled(result, unit, result is not x and result is not y, False, (x, y))
+    return labelled(result, unit, result is not x and result is not y, False, (x, y))
 
 
 def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
@@ -270,21 +270,21 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
     keys: list[Any] = []
     with PLAIN():  # shapes read with torch functions off
         for at, seq, count in zip(spec.params, spec.seqs, spec.counts, strict=True):
-            v = _MISSING if at is None else _arg(args, kwargs, at)
-            if v is _MISSING or v is None or (count and type(v) is int):
-                values.append(_MISSING)
+            v = MISSING if at is None else argument(args, kwargs, at)
+            if v is MISSING or v is None or (count and type(v) is int):
+                values.append(MISSING)
                 layout.append(None)
                 continue
             values.append(v)
             operands = (v,) if seq == "one" else v
             keys.extend(key(x) for x in operands)
             layout.append(
-                tuple(_sizes(x, compiling) if isinstance(x, torch.Tensor) else () for x in operands)
+                tuple(sizes(x, compiling) if isinstance(x, torch.Tensor) else () for x in operands)
             )
     options = []
     for name, at in spec.options:
-        v = _MISSING if at is None else _arg(args, kwargs, at)
-        if v is not _MISSING:
+        v = MISSING if at is None else argument(args, kwargs, at)
+        if v is not MISSING:
             options.append((name, _option(v)))
     convs, units, _repeat, known = plans.function_plan(
         spec.rule, tuple(layout), tuple(options), *keys
@@ -300,7 +300,7 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
     done_pos: set[int] = set()
     done_kw: set[str] = set()
     for at, seq, v, cs in zip(spec.params, spec.seqs, values, convs, strict=True):
-        if v is _MISSING or at is None:
+        if v is MISSING or at is None:
             continue
         if seq == "one":
             new = convert(v, cs[0])
@@ -308,7 +308,7 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
             new = type(v)(convert(x, c) for x, c in zip(v, cs, strict=True))
             if (spec.rule, at[1]) in _AS_FLOATS:
                 new = type(v)(as_float(x) for x in new)
-        _put(args, kwargs, at, new)
+        put(args, kwargs, at, new)
         if at[0] < len(args):
             done_pos.add(at[0])
         else:
@@ -318,18 +318,18 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
     # the other arguments take no unit (plain() refuses a dimensional one)
     for i, a in enumerate(args):
         if i not in done_pos and isinstance(a, (dispatch.CLS, tuple, list)):
-            args[i] = plain(a, lambda: f"torch {_name(func)}")
+            args[i] = plain(a, lambda: f"torch {name_of(func)}")
     for k, v in kwargs.items():
         if k not in done_kw and isinstance(v, (dispatch.CLS, tuple, list)):
-            kwargs[k] = plain(v, lambda k=k: f"torch {_name(func)}'s {k}=")
+            kwargs[k] = plain(v, lambda k=k: f"torch {name_of(func)}'s {k}=")
     if spec.inplace:
-        return _inplace(func, target, args, kwargs, units[0] if units else None)
+        return inplace(func, target, args, kwargs, units[0] if units else None)
     with PLAIN():
         result = (spec.call or func)(*args, **kwargs)
     if spec.postprocess is not None:
         result = spec.postprocess(result)
     if out is not None:
-        return deliver(result, units[0] if units else None, out, _name(func))
+        return deliver(result, units[0] if units else None, out, name_of(func))
     return wrap_results(result, units, [*args, *kwargs.values()])
 
 
