@@ -31,6 +31,7 @@ __all__ = [
     "function_plan",
     "function_rule",
     "function_words",
+    "inplace_conversion",
     "lookup_unit",
     "meets_any_unit",
     "parse_cf_unit",
@@ -371,6 +372,13 @@ def _wrap(data: Any, unit: Unit | str) -> DimArray: ...
 def _set_with_unit(func: Any) -> None: ...
 def _unit_pending(data: Any) -> DimArray: ...
 def _inplace(target: DimArray, other: Any, name: str) -> DimArray: ...
+def inplace_conversion(
+    name: str,
+    unit: Unit | str,
+    target: Unit | str,
+    noun: str = "array",
+    instead: str | None = None,
+) -> tuple[float, float]: ...
 def function_rule(
     name: str,
 ) -> tuple[list[tuple[list[str], str, bool]], list[str], str, bool, bool] | None: ...

@@ -36,6 +36,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dimarray::_unit_pending, m)?)?;
     m.add_function(wrap_pyfunction!(dimarray::operators::_inplace, m)?)?;
     m.add_function(wrap_pyfunction!(rules::same_unit_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(rules::inplace_conversion, m)?)?;
     m.add_function(wrap_pyfunction!(rules::ufunc_plan, m)?)?;
     m.add_function(wrap_pyfunction!(rules::function_rule, m)?)?;
     m.add_function(wrap_pyfunction!(rules::function_plan, m)?)?;

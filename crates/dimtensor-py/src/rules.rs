@@ -187,6 +187,54 @@ pub fn same_unit_plan(
     Ok((unit, plan.inputs.iter().map(|c| c.pair()).collect()))
 }
 
+/// `(a, b)` converting a result in `unit` into a target in `target` that
+/// `name` writes in place (`x *= y`, `out=`), checked both ways (the
+/// target's own values may be read back). Where the target cannot hold the
+/// result (another dimension, a point for an interval): the one refusal of
+/// the front ends, naming the target's kind (`noun`: array, tensor) and
+/// what to write `instead` (default: the call without writing in place).
+pub fn held_in(
+    name: &str,
+    unit: &Unit,
+    target: &Unit,
+    noun: &str,
+    instead: Option<&str>,
+) -> Result<(f64, f64), Error> {
+    match (unit.affine_to(target), target.affine_to(unit)) {
+        (Ok(ab), Ok(_)) => Ok(ab),
+        _ => {
+            let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            let default = format!("write `x = {name}(...)` to get a new {noun}");
+            Err(Error::Conversion(format!(
+                "{name} writes into {article} {noun} in '{}' in place, but its result is in \
+                 '{}', which that {noun} cannot hold; {}",
+                target.symbol(),
+                unit.symbol(),
+                instead.unwrap_or(&default)
+            )))
+        }
+    }
+}
+
+/// [`held_in`] for the front ends written in Python (torch's in-place
+/// calls and `out=`).
+#[pyfunction]
+#[pyo3(signature = (name, unit, target, noun="array", instead=None))]
+pub fn inplace_conversion(
+    py: Python<'_>,
+    name: &str,
+    unit: &Bound<'_, PyAny>,
+    target: &Bound<'_, PyAny>,
+    noun: &str,
+    instead: Option<&str>,
+) -> PyResult<(f64, f64)> {
+    held_in(name, &unit_arg(unit)?, &unit_arg(target)?, noun, instead).map_err(|e| rule_err(py, e))
+}
+
 /// One parameter of a function rule, for the Python front end that binds
 /// call arguments: `(names, sequence, passthrough)`, with `sequence` one of
 /// "one", "same" (all in one unit), "each" (each its own unit) and

@@ -21,8 +21,6 @@ from dimtensor._backend import ONE
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
 from dimtensor.errors import (
-    OffsetUnitError,
-    UnitConversionError,
     UnitStrippedError,
 )
 
@@ -407,7 +405,7 @@ def inplace(
     # the out-of-place twin: __imul__ -> __mul__, mul_ -> mul
     twin = "__" + name[3:] if name.startswith("__i") else name.rstrip("_")
     write = f"x = x {SYMBOLS[twin]} y" if twin in SYMBOLS else f"x = torch.{twin}(...)"
-    a, b = _holding(name, result_unit, own, f"write `{write}`")
+    a, b = plans.inplace_conversion(name, result_unit, own, f"write `{write}` to get a new tensor")
     if (a, b) == IDENTITY and args[0] is target:
         with PLAIN():
             func(*args, **kwargs)
@@ -430,25 +428,14 @@ SYMBOLS = {
 }
 
 
-def _holding(name: str, unit: Unit, target: Unit, instead: str) -> tuple[float, float]:
-    """The conversion of a result in ``unit`` into a tensor in ``target``
-    that ``name`` writes (in place, ``out=``); a clear refusal where
-    ``target`` cannot hold it (another dimension or kind), as NumPy's."""
-    try:
-        return plans.conversion(unit, target)
-    except (UnitConversionError, OffsetUnitError) as e:
-        raise UnitConversionError(
-            f"{name} writes into a tensor in '{target}' in place, but its result is in "
-            f"'{unit}', which that tensor cannot hold; {instead} to get a new tensor"
-        ) from e
-
-
 def deliver(values: Any, unit: Unit | None, out: Any, what: str) -> Any:
     """The result written into ``out=`` by ``what`` (a name for messages)."""
     if isinstance(out, CLS):
         if out._unit is None:
             out._unit = unit if unit is not None else ONE
-        conv = _holding(what, unit or ONE, out._unit, "call it without out=")
+        conv = plans.inplace_conversion(
+            what, unit or ONE, out._unit, "call it without out= to get a new tensor"
+        )
         with PLAIN():
             out.copy_(convert(values, conv))
         return out

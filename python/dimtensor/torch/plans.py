@@ -103,6 +103,14 @@ def parsed(text: str) -> str:
 
 
 @constant
+def inplace_conversion(name: str, unit: Unit, target: Unit, instead: str) -> tuple[float, float]:
+    """``(scale, offset)`` of a result in ``unit`` written in place into a
+    tensor in ``target`` by ``name``; the core's refusal (saying what to
+    write ``instead``) where that tensor cannot hold it."""
+    return _core.inplace_conversion(name, unit, target, "tensor", instead)
+
+
+@constant
 def conversion(source: Unit, target: Unit) -> tuple[float, float]:
     """``(scale, offset)`` from ``source`` to ``target`` (a DimensionError
     across dimensions, at trace time under ``torch.compile``)."""

@@ -15,7 +15,7 @@ use smallvec::SmallVec;
 use super::{defers_to, wrap, PyDimArray};
 use crate::errors::{rule_err, to_pyerr, OrRaise};
 use crate::numpy::{conversion, convert, convert_into, numpy};
-use crate::rules::{uniform_exponent, Input};
+use crate::rules::{held_in, uniform_exponent, Input};
 
 /// Keyword arguments with `out=` unwrapped, and the DimArrays it named.
 type OutArgs<'py> = (Option<Bound<'py, PyDict>>, Vec<Option<Py<PyAny>>>);
@@ -98,17 +98,7 @@ fn prepare_outs(
             continue;
         }
         let target = t.unit_ref();
-        let (Ok(_), Ok(_)) = (target.affine_to(u), u.affine_to(target)) else {
-            return Err(to_pyerr(
-                py,
-                Error::Conversion(format!(
-                    "{name} writes into an array in '{}' in place, but its result is in '{}', \
-                     which that array cannot hold; write `x = {name}(...)` to get a new array",
-                    target.symbol(),
-                    u.symbol()
-                )),
-            ));
-        };
+        held_in(name, u, target, "array", None).map_err(|e| to_pyerr(py, e))?;
         if target != u {
             let kw = kw.expect("out= given");
             let raw = match &mut raw {
