@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,9 @@ from dimtensor.errors import UnitStrippedError
 
 ONE = Unit("")
 IDENTITY = (1.0, 0.0)
+# The ufunc rules whose unit reads the exponent's value (m ** 2 is m²); the
+# front ends hand it to the core's plan (see Backend.exponent).
+POWERS = ("power", "float_power")
 
 
 def unit_of(x: Any) -> Unit | None:
@@ -124,6 +127,10 @@ class Backend:
         (NumPy arrays, numbers) or it is not known now (lazy, traced, or
         varying per element)."""
         return None
+
+    def exponent_of(self, rule: str, operands: Sequence[Any]) -> float | None:
+        """:meth:`exponent` of a call of ufunc ``rule`` (None unless a power)."""
+        return self.exponent(operands[1]) if rule in POWERS and len(operands) > 1 else None
 
     def plain(self, x: Any, what: str) -> Any:
         """An argument that takes no unit (a mask, indices, a count): plain

@@ -101,7 +101,7 @@ BINARY = (
 def _elementwise(name: str, *operands: Any) -> Any:
     B = backend_of(*operands)
     rule = _RULE_NAMES.get(name, name)
-    exponent = B.exponent(operands[1]) if rule in ("power", "float_power") else None
+    exponent = B.exponent_of(rule, operands)
     convs, outs, constant = _core.ufunc_plan(rule, list(operands), exponent)
     raws = [B.convert(B.raw(x), c) for x, c in zip(operands, convs, strict=True)]
     if constant is not None:

@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from dimtensor import _backend, _core
-from dimtensor._backend import ONE, UnitAttributes, is_quantity
+from dimtensor._backend import ONE, POWERS, UnitAttributes, is_quantity
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
 from dimtensor.errors import DimensionError, UnitConversionError, UnitStrippedError
@@ -503,11 +503,11 @@ _JNP: dict[str, Callable[..., Any]] = {}
 
 def ufunc(name: str, *operands: Any, **kwargs: Any) -> Any:
     """NumPy ufunc ``name`` on JAX values by the core's ufunc rule."""
-    exponent = JAX.exponent(operands[1]) if name in ("power", "float_power") else None
+    exponent = JAX.exponent_of(name, operands)
     try:
         convs, outs, constant = _core.ufunc_plan(name, list(operands), exponent)
     except DimensionError as e:
-        if exponent is None and name in ("power", "float_power"):
+        if exponent is None and name in POWERS:
             if isinstance(JAX.raw(operands[1]), jax.core.Tracer):
                 raise DimensionError(
                     f"{e}. Under jax.jit (or grad, vmap) an exponent array is traced, its "

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import torch
 from torch.compiler import is_compiling
 
-from dimtensor._backend import ONE
+from dimtensor._backend import ONE, POWERS
 from dimtensor._core import DimArray as NumpyDimArray
 from dimtensor._core import Unit
 from dimtensor.errors import (
@@ -191,7 +191,6 @@ def _exponent(name: str, x: Any) -> float | None:
 # a pending unit, a keyword, a result that is no fresh tensor) it returns
 # None before running anything, and the general path runs the call.
 
-POWERS = ("power", "float_power")
 _SAME2 = (IDENTITY, IDENTITY)
 _UFUNC_PLANS = plans.UFUNC_PLANS
 _token = plans.token
