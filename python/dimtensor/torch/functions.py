@@ -65,6 +65,9 @@ class Function(NamedTuple):
     params: tuple[tuple[int, str] | None, ...]
     seqs: tuple[str, ...]
     options: tuple[tuple[str, tuple[int, str] | None], ...]
+    # plans of ``f(x)`` alone: by x's unit (its identity, see
+    # dispatch._cached), and shape where the rule reads shapes
+    plans: dict[Any, Any]
     inplace: bool = False
     postprocess: Callable[..., Any] | None = None
     # the layout of the other parameters when the call is ``f(x)`` alone
@@ -80,9 +83,6 @@ class Function(NamedTuple):
     keywords: frozenset[str] = frozenset()
     # the rule's units read the operands' shapes
     shaped: bool = True
-    # unit -> result unit of ``f(x)`` alone, where no shape, conversion or
-    # postprocessing enters (the leanest eager path)
-    memo: dict[Any, Any] | None = None
     # per rule parameter: an integer there is a count (histogram's bins)
     counts: tuple[bool, ...] = ()
 
@@ -128,12 +128,12 @@ def function(
         if len(params) > 1 and params[1] is not None and params[1][0] == 1 and seqs[1] == "one":
             duo = (None,) * (len(params) - 2) if not inplace else None
     keywords = frozenset(at[1] for at in (*params, *(at for _, at in options)) if at is not None)
-    memo = {} if alone is not None and not shaped and postprocess is None else None
     return Function(
         rule,
         params,
         seqs,
         options,
+        {},
         inplace,
         postprocess,
         alone,
@@ -141,7 +141,6 @@ def function(
         duo,
         keywords,
         shaped,
-        memo,
         counts,
     )
 
@@ -165,41 +164,29 @@ def _option(v: Any) -> Any:
 
 
 # (rule, unit, shape) -> (conversion, result units) of a one-operand call
-_ALONE: dict[Any, Any] = {}
-
-
 def _alone(spec: Function, func: Any, x: Any) -> Any:
     """``f(x)`` of one DimTensor and nothing else (``a.sum()``,
-    ``torch.mean(a)``), an eager fast path (see :func:`_pair`)."""
+    ``torch.mean(a)``), an eager fast path (see :func:`dispatch._pair`):
+    the plan read from the spec's cache, torch's fresh result relabelled in
+    place."""
     if type(x) is not dispatch.CLS or spec.alone is None:
         return None
     u = x._unit
     if u is None:
         return None
     compiling = is_compiling()  # plans then go through Dynamo's constants
-    memo = spec.memo
-    if memo is not None and not compiling:
-        unit = memo.get(id(u))  # safe by identity: see _cached
-        if unit is not None:
-            with PLAIN():
-                result = (spec.call or func)(x)
-            if type(result) is torch.Tensor and result is not x:
-                result.__class__ = dispatch.CLS
-                result._unit = unit
-                return result
-            return wrap(result, unit, (x,))
     with PLAIN():  # one context for the shape and the call
-        sh = sizes(x, compiling)
-        plan = None if compiling else _ALONE.get((spec.rule, id(u), sh))
+        sh = sizes(x, compiling) if spec.shaped or compiling else None
+        plan = None if compiling else spec.plans.get(id(u) if sh is None else (id(u), sh))
         if plan is None:
-            convs, units, _, known = plans.function_plan(spec.rule, ((sh,), *spec.alone), (), u)
+            shape = sizes(x, compiling) if sh is None else sh
+            convs, units, _, known = plans.function_plan(spec.rule, ((shape,), *spec.alone), (), u)
             if known is not None:
                 return None
             plan = convs[0][0], units
             if not compiling:
-                plans.remember(_ALONE, (spec.rule, plans.token(u), sh), plan)
-                if memo is not None and plan[0] == IDENTITY and len(units) == 1 and units[0]:
-                    plans.remember(memo, plans.token(u), units[0])
+                token = plans.token(u)
+                plans.remember(spec.plans, token if sh is None else (token, sh), plan)
         conv, units = plan
         if conv != IDENTITY:
             x = convert(x, conv)
