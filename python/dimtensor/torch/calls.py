@@ -20,7 +20,6 @@ from .dispatch import (
     PLAIN,
     SYMBOLS,
     argument,
-    as_float,
     convert,
     key,
     name_of,
@@ -212,28 +211,19 @@ def run_biased(rule: str) -> Callable[..., Any]:
 def with_float_bound(
     spec: Function, param: str, default: float | None = None, power: int = 1
 ) -> Callable[..., Any]:
-    """A torch function with a plain float parameter that meets the operands'
+    """A torch function with a float parameter that meets the operands'
     values (a loss's ``beta=``/``delta=``, the ``eps`` a norm adds to a
-    variance, in the operands' unit to ``power``): its rule takes it as a
-    quantity (converted), passed on to torch as a float. torch's own default,
-    a plain number, is refused next to dimensional operands (it would be a
-    number in whatever unit they came in), with what to pass instead.
-    ``default``: torch's default, for a function written in C, which does
-    not pass it on."""
+    variance, in the operands' unit to ``power``; one of ``spec.floats``).
+    torch's own default, a plain number, is refused next to dimensional
+    operands (it would be a number in whatever unit they came in), with what
+    to pass instead. ``default``: torch's default, for a function written in
+    C, which does not pass it on."""
     at = next(a for a in spec.params if a is not None and a[1] == param)
 
     def run(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
         bound = argument(args, kwargs, at)
         if bound is MISSING and default is not None:
             bound, kwargs = default, {**kwargs, param: default}
-        if isinstance(bound, dispatch.CLS):
-
-            def with_float(*a: Any, **k: Any) -> Any:
-                a, k = list(a), dict(k)
-                put(a, k, at, as_float(argument(a, k, at)))
-                return func(*a, **k)
-
-            return run_function(spec, with_float, args, kwargs)
         try:
             return run_function(spec, func, args, kwargs)
         except DimensionError as e:

@@ -85,6 +85,10 @@ class Function(NamedTuple):
     shaped: bool = True
     # per rule parameter: an integer there is a count (histogram's bins)
     counts: tuple[bool, ...] = ()
+    # torch's keywords of parameters torch takes as Python floats (a loss's
+    # beta, a norm's eps, histogram's range): quantities here, converted by
+    # the rule, then handed to torch as floats
+    floats: frozenset[str] = frozenset()
 
 
 def function(
@@ -94,6 +98,7 @@ def function(
     postprocess: Callable[..., Any] | None = None,
     aliases: dict[str, str] | None = None,
     call: Callable[..., Any] | None = None,
+    floats: Sequence[str] = (),
 ) -> Function:
     """A :class:`Function` for ``rule`` and torch's positional parameter
     names; ``"other=b"`` names torch's ``other`` the rule's parameter ``b``
@@ -142,6 +147,7 @@ def function(
         keywords,
         shaped,
         counts,
+        frozenset(floats),
     )
 
 
@@ -291,9 +297,11 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
             continue
         if seq == "one":
             new = convert(v, cs[0])
+            if at[1] in spec.floats:
+                new = as_float(new)
         else:
             new = type(v)(convert(x, c) for x, c in zip(v, cs, strict=True))
-            if (spec.rule, at[1]) in _AS_FLOATS:
+            if at[1] in spec.floats:
                 new = type(v)(as_float(x) for x in new)
         put(args, kwargs, at, new)
         if at[0] < len(args):
@@ -318,11 +326,6 @@ def run_function(spec: Function, func: Any, args: Sequence[Any], kwargs: dict[st
     if out is not None:
         return deliver(result, units[0] if units else None, out, name_of(func))
     return wrap_results(result, units, [*args, *kwargs.values()])
-
-
-# Sequences torch takes as Python floats: given as quantities, converted,
-# then handed over as floats (histogram's range=(lo, hi)).
-_AS_FLOATS = {("histogram", "range")}
 
 
 def wrap_results(result: Any, units: Sequence[Any], inputs: Sequence[Any] = ()) -> Any:

@@ -500,7 +500,7 @@ def handlers() -> dict[Any, Handler]:
     add(T.rsqrt, _rsqrt)
     add(torch.rsqrt, _rsqrt)
     for name, (rule, params) in FUNCTIONS.items():
-        spec = function(rule, params)
+        spec = function(rule, params, floats=_FLOATS.get(name, ()))
         add(getattr(torch, name, None), _bind_function(spec))
         add(getattr(T, name, None), _bind_function(spec))
         if name in ("clamp", "clip", "clamp_min", "clamp_max", "lerp"):
@@ -567,8 +567,13 @@ def handlers() -> dict[Any, Handler]:
     # torch.nn.functional
     for name in FUNCTIONAL:
         f = getattr(F, name)
-        spec = function("nn.functional." + name, functional_params(name, f), call=_CALLS.get(name))
         bound = _FLOAT_BOUNDS.get(name)
+        spec = function(
+            "nn.functional." + name,
+            functional_params(name, f),
+            call=_CALLS.get(name),
+            floats=bound[:1] if bound else (),
+        )
         add(f, _bind_function(spec) if bound is None else calls.with_float_bound(spec, *bound))
         # max pooling with return_indices=True runs a function of its own
         with_indices = getattr(F, name + "_with_indices", None)
@@ -593,7 +598,12 @@ FUNCTIONAL = (
     "adaptive_max_pool1d adaptive_max_pool2d"
 ).split()
 
-# Plain float parameters that meet the operands' values: (name, torch's
+# Parameters torch takes as Python floats (quantities here, converted, then
+# handed over as floats), besides those below
+_FLOATS = {"histogram": ("range",)}
+
+# nn.functional's float parameters that meet the operands' values, whose
+# plain default is refused next to dimensional operands: (name, torch's
 # default where torch does not pass it on (a function written in C), the
 # power of the operands' unit it is in)
 _FLOAT_BOUNDS: dict[str, tuple[str, float | None, int]] = {
